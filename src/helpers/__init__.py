@@ -1,0 +1,1 @@
+"""ev-alliance-watch helpers."""

@@ -1,0 +1,125 @@
+"""Text utilities shared by every stage: Unicode normalization and sentence spans.
+
+Offsets everywhere in the project are character offsets into the *clean* body, so every
+stage must split sentences the same way; this module is that one way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic characters mapped to plain equivalents of the same meaning (and the same length,
+# so normalization never shifts offsets within a line).
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u3000": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u2026": "...",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def normalize_text(text: str) -> str:
+    """Normalize Unicode without changing meaning: NFKC, straight quotes, ASCII dashes, plain spaces.
+
+    Line structure is kept (the cleaner works line by line); runs of spaces become one space.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_TRANSLATE)
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs", "etc",
+    "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "e.g", "i.e", "approx", "est", "fig", "gen", "gov", "sen", "rep", "dept",
+}  # fmt: skip
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)|\n+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split text into sentence spans (start, end), end exclusive, trimmed of surrounding spaces.
+
+    Rule-based and fast: a sentence ends at . ! ? followed by space, or at a line break
+    (paragraphs never share a sentence). Abbreviations (U.S., Inc., Mr.) and single initials
+    do not end a sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if text[m.start()] == ".":
+            word = re.search(r"([A-Za-z.]+)\.*$", text[start : m.start() + 1])
+            token = word.group(1).rstrip(".").lower() if word else ""
+            nxt = text[end : end + 2].lstrip()
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+                # "U.S. market" continues; "in the U.S. The ..." ends when a capital follows an abbreviation
+                # that is not a title; keep it simple: continue unless the next word is capitalized and
+                # the token is a place abbreviation at the end of a clause.
+                if not (token in {"u.s", "u.k", "etc"} and nxt[:1].isupper()):
+                    continue
+        _append_span(text, start, end, spans)
+        start = end
+    _append_span(text, start, len(text), spans)
+    return spans
+
+
+def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentence_at(text: str, spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """Return the sentence span containing `offset` (binary search over `sentence_spans` output)."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if offset < s:
+            hi = mid - 1
+        elif offset >= e:
+            lo = mid + 1
+        else:
+            return spans[mid]
+    return (offset, offset)
