@@ -63,9 +63,15 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("copyright", r"(?:©|\(c\)|copyright)\s*.{0,160}|all rights reserved\.?"),
     ]
 ]  # fmt: skip
-_SOURCE_LINE = re.compile(r"^(?:source|sources|via|originally published (?:by|in|on))\s*:\s*(.{2,80})$", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s*(?P<who>[^•|,\-\d][^•|\d]{0,60}?)?\s*(?:[•|,\-]\s*(?P<rest>.*))?$", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^(?:published|updated|posted|last updated|date)\s*:?\s*(?:on\s+)?(?P<rest>.{6,60})$", re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    r"^(?:source|sources|via|originally published (?:by|in|on))\s*:\s*(.{2,80})$", re.IGNORECASE
+)
+_BYLINE = re.compile(
+    r"^by\s*(?P<who>[^•|,\-\d][^•|\d]{0,60}?)?\s*(?:[•|,\-]\s*(?P<rest>.*))?$", re.IGNORECASE
+)
+_DATE_LINE = re.compile(
+    r"^(?:published|updated|posted|last updated|date)\s*:?\s*(?:on\s+)?(?P<rest>.{6,60})$", re.IGNORECASE
+)
 _AUTHOR_BIO = re.compile(
     r"^(?:(?:[A-Z][\w'.-]+\s){0,3}(?:is|was|has been)\s+an?\s+(?:\w+\s){0,4}"
     r"(?:journalist|writer|reporter|editor|correspondent|contributor|author|blogger|enthusiast)\b"
@@ -92,6 +98,7 @@ class CleanArticle:
     published: str | None = None
     published_precision: str | None = None
     published_basis: str = "unknown"
+    published_text: str | None = None
     body: str = ""
     removed: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -116,8 +123,8 @@ def classify_line(line: str, position: float = 1.0) -> str | None:
     return None
 
 
-def parse_date(text: str) -> tuple[str, str] | None:
-    """Find the first full date in a string: (ISO date, 'day'). Used for bylines and datelines."""
+def parse_date(text: str) -> tuple[str, str, str] | None:
+    """Find the first full date in a string: (ISO date, 'day', matched text). Used for bylines and datelines."""
     for regex, order in ((_DATE_MDY, "mdy"), (_DATE_DMY, "dmy"), (_DATE_ISO, "ymd")):
         m = regex.search(text)
         if not m:
@@ -129,7 +136,7 @@ def parse_date(text: str) -> tuple[str, str] | None:
         else:
             year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if month and 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}", "day"
+            return f"{year:04d}-{month:02d}-{day:02d}", "day", m.group(0)
     return None
 
 
@@ -141,12 +148,13 @@ def normalize_published(value: str | None) -> tuple[str, str] | None:
     m = re.match(r"^((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", value)
     if m:
         year, month, day = m.group(1), m.group(2), m.group(3)
-        if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+        if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and len(value) >= 10:
             return f"{year}-{month}-{day}", "day"
         if month and 1 <= int(month) <= 12:
             return f"{year}-{month}", "month"
         return year, "year"
-    return parse_date(value)
+    date = parse_date(value)
+    return (date[0], date[1]) if date else None
 
 
 def _is_heading(line: str) -> bool:
@@ -187,7 +195,11 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
             reason = "source_line"
             out.source = out.source or src.group(1).strip()
         reason = reason or classify_line(line, i / n_lines)
-        if reason is None and in_related and (_LIST_ITEM.match(line) or (_is_heading(line) and len(line) < 120)):
+        if (
+            reason is None
+            and in_related
+            and (_LIST_ITEM.match(line) or (_is_heading(line) and len(line) < 120))
+        ):
             reason = "related_links"
         in_related = reason == "related_links"
         if reason is None and repeated and line in repeated:
@@ -208,7 +220,9 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
                     out.author = lines[j].strip()
                     reasons[j] = "author"
                 else:
-                    reasons[j] = "author_bio" if reasons[footer_from] == "byline_label" else reasons[footer_from]
+                    reasons[j] = (
+                        "author_bio" if reasons[footer_from] == "byline_label" else reasons[footer_from]
+                    )
 
     _header(lines, reasons, out, meta)
     _bio_author(lines, reasons, out)
@@ -232,6 +246,7 @@ def _byline(line: str, out: CleanArticle) -> str | None:
                 out.author = who
             if date and out.published is None:
                 out.published, out.published_precision, out.published_basis = date[0], date[1], "dateline"
+                out.published_text = date[2]
             return "byline"
     m = _DATE_LINE.match(line)
     if m:
@@ -239,6 +254,7 @@ def _byline(line: str, out: CleanArticle) -> str | None:
         if date:
             if out.published is None:
                 out.published, out.published_precision, out.published_basis = date[0], date[1], "dateline"
+                out.published_text = date[2]
             return "dateline"
     return None
 
@@ -322,6 +338,7 @@ def _apply_metadata(out: CleanArticle, meta: dict[str, str]) -> None:
     if published:
         out.published, out.published_precision = published
         out.published_basis = "metadata"
+        out.published_text = meta["published"]
     elif out.published is None and out.url:
         m = re.search(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])(?:/(0[1-9]|[12]\d|3[01]))?/", out.url)
         if m:
@@ -330,7 +347,9 @@ def _apply_metadata(out: CleanArticle, meta: dict[str, str]) -> None:
             out.published_basis = "inferred"
 
 
-def repeated_lines(articles: Iterable[Article], min_articles: int = 2, max_share: float = 0.5) -> dict[str, set[str]]:
+def repeated_lines(
+    articles: Iterable[Article], min_articles: int = 2, max_share: float = 0.5
+) -> dict[str, set[str]]:
     """Corpus-level evidence: per source, lines that recur in several different articles of that source.
 
     Articles that share most of their lines with others are syndicated copies, not templates; their
@@ -353,7 +372,9 @@ def repeated_lines(articles: Iterable[Article], min_articles: int = 2, max_share
             continue
         template_docs = [d for d in docs if d and len(d & common) / len(d) <= max_share]
         counts = Counter(line for doc in template_docs for line in doc)
-        lines = {line for line, n in counts.items() if n >= min_articles and not _is_paragraph_like_fact(line)}
+        lines = {
+            line for line, n in counts.items() if n >= min_articles and not _is_paragraph_like_fact(line)
+        }
         if lines:
             out[source] = lines
     return out

@@ -38,7 +38,16 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "subtitle": ("subtitle", "description", "dek", "summary"),
 }
 
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"BZh")
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"BZh",
+)
 
 
 @dataclass
@@ -285,14 +294,18 @@ def _from_html(data: bytes, text: str, shown: str) -> Article | Quarantined:
         "source": get("sitename"),
         "subtitle": get("description"),
     }
-    return Article(content_id(data), shown, body, "html", len(data), {k: str(v) for k, v in meta.items() if v})
+    return Article(
+        content_id(data), shown, body, "html", len(data), {k: str(v) for k, v in meta.items() if v}
+    )
 
 
 def _record_to_article(
     rec: object, shown: str, field_map: dict[str, tuple[str, ...]], fmt: str
 ) -> Article | Quarantined:
     if not isinstance(rec, dict):
-        return Quarantined(shown, "malformed_record", f"expected an object with a text field, got {type(rec).__name__}")
+        return Quarantined(
+            shown, "malformed_record", f"expected an object with a text field, got {type(rec).__name__}"
+        )
     lowered = {str(k).lower(): v for k, v in rec.items()}
 
     def pick(name: str) -> str:
@@ -306,13 +319,19 @@ def _record_to_article(
 
     body = pick("text")
     if not body.strip():
-        return Quarantined(shown, "no_text", f"record has no text in any of the fields {list(field_map['text'])}")
+        return Quarantined(
+            shown, "no_text", f"record has no text in any of the fields {list(field_map['text'])}"
+        )
     canonical = json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
     meta = {k: pick(k) for k in ("title", "published", "url", "source", "author", "subtitle")}
-    return Article(content_id(canonical), shown, body, fmt, len(canonical), {k: v for k, v in meta.items() if v})
+    return Article(
+        content_id(canonical), shown, body, fmt, len(canonical), {k: v for k, v in meta.items() if v}
+    )
 
 
-def _from_jsonl(text: str, shown: str, field_map: dict[str, tuple[str, ...]]) -> Iterator[Article | Quarantined]:
+def _from_jsonl(
+    text: str, shown: str, field_map: dict[str, tuple[str, ...]]
+) -> Iterator[Article | Quarantined]:
     any_line = False
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -329,7 +348,9 @@ def _from_jsonl(text: str, shown: str, field_map: dict[str, tuple[str, ...]]) ->
         yield Quarantined(shown, "empty", "the JSONL file has no records")
 
 
-def _from_json(text: str, shown: str, field_map: dict[str, tuple[str, ...]]) -> Iterator[Article | Quarantined]:
+def _from_json(
+    text: str, shown: str, field_map: dict[str, tuple[str, ...]]
+) -> Iterator[Article | Quarantined]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -56,7 +56,14 @@ def find_duplicates(articles: pd.DataFrame, threshold: float = 0.8) -> pd.DataFr
     for art_id, body in zip(order["article_id"], order["body"], strict=True):
         h = body_hash(body)
         if h in canonical_of_hash:
-            rows.append({"article_id": art_id, "duplicate_of": canonical_of_hash[h], "kind": "exact", "similarity": 1.0})
+            rows.append(
+                {
+                    "article_id": art_id,
+                    "duplicate_of": canonical_of_hash[h],
+                    "kind": "exact",
+                    "similarity": 1.0,
+                }
+            )
             continue
         canonical_of_hash[h] = art_id
         mh = minhash(body)
@@ -66,7 +73,9 @@ def find_duplicates(articles: pd.DataFrame, threshold: float = 0.8) -> pd.DataFr
             if sim >= threshold and (sim > best_sim or (sim == best_sim and cand < (best or "~"))):
                 best, best_sim = cand, sim
         if best is not None:
-            rows.append({"article_id": art_id, "duplicate_of": best, "kind": "near", "similarity": round(best_sim, 3)})
+            rows.append(
+                {"article_id": art_id, "duplicate_of": best, "kind": "near", "similarity": round(best_sim, 3)}
+            )
             canonical_of_hash[h] = best
             continue
         lsh.insert(art_id, mh)

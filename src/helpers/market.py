@@ -79,7 +79,9 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def load_reference(path: str | Path | None = None, powertrain: str | None = DEFAULT_POWERTRAIN) -> pd.DataFrame:
+def load_reference(
+    path: str | Path | None = None, powertrain: str | None = DEFAULT_POWERTRAIN
+) -> pd.DataFrame:
     """Read the reference EV sales-share series, sorted by region and year.
 
     `path` defaults to ``config.REFERENCE_DIR / "iea_ev_sales_share.csv"``. When the file holds several
@@ -121,7 +123,9 @@ def load_region_map(path: str | Path | None = None) -> dict[str, str]:
     return {name: region for name, region in pairs.itertuples(index=False) if name and region}
 
 
-def reference_region(market: object, region_map: Mapping[str, str], regions: set[str] | None = None) -> str | None:
+def reference_region(
+    market: object, region_map: Mapping[str, str], regions: set[str] | None = None
+) -> str | None:
     """The reference region for a market name: the map first, then the name itself (case-insensitive)."""
     if not isinstance(market, str) or not market.strip():
         return None
@@ -185,7 +189,9 @@ def share_claims(
     claims["region"] = [reference_region(m, region_map) for m in claims["market"]]
     extra = [c for c in claims.columns if c not in CLAIM_COLUMNS]
     claims = claims[CLAIM_COLUMNS + extra]
-    claims = claims.sort_values(["region", "claim_year", "article_id", "start"], kind="stable", na_position="last")
+    claims = claims.sort_values(
+        ["region", "claim_year", "article_id", "start"], kind="stable", na_position="last"
+    )
     return claims.reset_index(drop=True)
 
 
@@ -227,7 +233,8 @@ def compare_claims(
         region_map = load_region_map()
     ref = reference.dropna(subset=["region", "year", "ev_sales_share_pct"])
     series = {
-        str(region): group.sort_values("year") for region, group in ref.groupby("region", sort=True, observed=True)
+        str(region): group.sort_values("year")
+        for region, group in ref.groupby("region", sort=True, observed=True)
     }
     rows = [
         _compare_one(row, series, region_map, tolerance_pp, tolerance_rel, max_gap_years)
@@ -253,7 +260,7 @@ def _compare_one(
 ) -> dict:
     value = _num(claim.get("value"))
     qualifier = claim.get("qualifier") if isinstance(claim.get("qualifier"), str) else "exact"
-    claim_text = f"{QUALIFIER_SYMBOLS.get(qualifier, '')}{_fmt(value)}%"
+    claim_text = f"{QUALIFIER_SYMBOLS.get(qualifier, '')}{format_number(value)}%"
     market = claim.get("market")
     region = reference_region(market, region_map, set(series))
     result = dict.fromkeys(COMPARISON_COLUMNS)
@@ -292,9 +299,9 @@ def _compare_one(
     else:
         verdict = "higher" if diff > 0 else "lower"
     if verdict == "consistent":
-        outcome = f"consistent (tolerance {_fmt(tol)} pp)"
+        outcome = f"consistent (tolerance {format_number(tol)} pp)"
     else:
-        outcome = f"{verdict} by {_fmt(abs(diff))} pp"
+        outcome = f"{verdict} by {format_number(abs(diff))} pp"
     source = _source_of(series[region].iloc[idx])
     result.update(
         reference_year=ref_year,
@@ -306,7 +313,8 @@ def _compare_one(
         tolerance_pp=tol,
         verdict=verdict,
         comparison=(
-            f"claim {claim_text} vs {_short_source(source)} {ref_year}{year_note}: {_fmt(ref_value)}% -> {outcome}"
+            f"claim {claim_text} vs {short_source(source)} {ref_year}{year_note}: "
+            f"{format_number(ref_value)}% -> {outcome}"
         ),
     )
     return result
@@ -317,8 +325,8 @@ def _source_of(row: pd.Series) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _short_source(source: str | None) -> str:
-    """"IEA (2025) Global EV Outlook 2025" -> "IEA"; unknown sources -> "reference"."""
+def short_source(source: str | None) -> str:
+    """The publisher part of a citation: 'IEA (2025) Global EV Outlook 2025' -> 'IEA'."""
     if not source:
         return "reference"
     return source.split("(")[0].strip() or "reference"
@@ -333,7 +341,7 @@ def _num(value: object) -> float:
         return math.nan
 
 
-def _fmt(value: float) -> str:
+def format_number(value: float) -> str:
     """Numbers as a reader writes them: 20, 0.5, 18.3 (at most one decimal above 1, two below)."""
     if math.isnan(value):
         return "?"

@@ -19,11 +19,15 @@ from .corpus import Article, Quarantined, load_corpus
 from .dedup import find_duplicates
 
 
-def process_articles(articles: Sequence[Article], repeated: dict[str, set[str]] | None = None) -> dict[str, list[dict]]:
+def process_articles(
+    articles: Sequence[Article], repeated: dict[str, set[str]] | None = None
+) -> dict[str, list[dict]]:
     """Clean and extract a chunk of articles; returns plain row lists per table (cheap to ship to workers)."""
     from .extract import extract_facts  # the extraction stage; imported here to keep start-up light
 
-    rows: dict[str, list[dict]] = {name: [] for name in ("articles", "removed_lines", "mentions", "figures", "timeline", "alliances")}
+    rows: dict[str, list[dict]] = {
+        name: [] for name in ("articles", "removed_lines", "mentions", "figures", "timeline", "alliances")
+    }
     repeated = repeated or {}
     for art in articles:
         source_key = (art.meta.get("source") or "").strip().lower()
@@ -129,3 +133,19 @@ def _progress(iterable, enabled: bool | None, **kwargs):
     from tqdm import tqdm
 
     return tqdm(iterable, file=sys.stderr, **kwargs)
+
+
+def load_or_run(
+    processed_dir: str | Path | None = None, corpus: Iterable[str | Path] | None = None
+) -> dict[str, pd.DataFrame]:
+    """What a notebook needs: the tables the render's data stage wrote, or a fresh run on the corpus.
+
+    With neither argument this processes seeds/ (the default corpus), so every notebook runs on its own
+    in JupyterLab exactly as it does inside a rendered report.
+    """
+    if processed_dir:
+        return tables.load_tables(processed_dir)
+    paths = [
+        Path(p) if Path(p).is_absolute() else config.PROJ_ROOT / p for p in (corpus or [config.SEEDS_DIR])
+    ]
+    return run_pipeline(paths, progress=False)

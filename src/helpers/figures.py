@@ -1,0 +1,308 @@
+"""Money, percentages and counts, each bound to what it measures, for whom and when.
+
+Candidates are found with a few compiled patterns (currency symbols and words come from
+data/reference/currencies.csv, count nouns from figure_units.csv, qualifiers from qualifiers.csv);
+binding to a market or company uses the sentence around the number: "EVs command approximately 20%
+of the market" in China is an EV market share for China, "cut its team by 15%" is a change, not a share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .entities import Mention
+from .knowledge import Knowledge
+
+_NUM = r"(?<![\w.-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SCALE = r"(?:\s?(trillion|billion|million|thousand|tn|bn|mn|m|b|k)\b)?"
+SCALES = {
+    "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
+    "thousand": 1e3, "k": 1e3,
+}  # fmt: skip
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "a dozen": 12, "dozens of": 24, "a hundred": 100, "a thousand": 1000,
+}  # fmt: skip
+_PERCENT = re.compile(_NUM + r"\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)", re.IGNORECASE)
+_EV_TERMS = re.compile(
+    r"\b(?:EVs?|electric|battery-powered|battery-electric|BEVs?|PHEVs?|plug-in|plug-ins|NEVs?|new energy vehicles?|"
+    r"zero-emission|electrified)\b",
+    re.IGNORECASE,
+)
+_SHARE_TERMS = re.compile(
+    r"\b(?:share|of the market|of (?:the )?(?:\w+ ){0,3}(?:sales|registrations|deliveries|market)|made up|make up|"
+    r"makes up|accounts? for|accounted for|constitut\w+|command\w*|represent\w*|penetration)\b",
+    re.IGNORECASE,
+)
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:by|up|down|rose|fell|grew|jumped|dropped|increased|decreased|declined|surged|plunged)\s+$",
+    re.IGNORECASE,
+)
+_MARKET_AFTER = re.compile(
+    r"^\s*(?:of|in) (?:the )?(?:\w+ ){0,2}?(?:(?P<place>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?)(?:'s)? )?(?:car |auto |vehicle |EV )?market\b"
+)
+_COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:currently|now|today|at present|so far this year)\b", re.IGNORECASE)
+_INVEST_TARGET = re.compile(r"^\s*(?:\w+ ){0,3}?(?:in|into|for|of)\s+$")
+
+
+@dataclass
+class _Candidate:
+    kind: str
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    currency: str | None
+    subject: str
+
+
+@lru_cache(maxsize=4)
+def _patterns(kb: Knowledge) -> dict[str, object]:
+    symbols: dict[str, str] = {}
+    words: dict[str, str] = {}
+    rates: dict[str, float] = {}
+    for row in kb.currencies:
+        code = row.get("code", "")
+        for s in (row.get("symbols") or "").split("|"):
+            if s.strip():
+                symbols.setdefault(s.strip(), code)
+        for w in (row.get("words") or "").split("|"):
+            if w.strip():
+                words.setdefault(w.strip().lower(), code)
+        try:
+            rates[code] = float(row.get("usd_per_unit") or "nan")
+        except ValueError:
+            pass
+    sym_alt = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True)) or r"\$"
+    word_alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "dollars?"
+    qual_alt = "|".join(f"(?P<q_{q}_{i}>{p})" for i, (q, p) in enumerate(kb.qualifiers))
+    nouns = sorted(kb.units, key=len, reverse=True)
+    noun_alt = "|".join(re.escape(n) for n in nouns) or "vehicles"
+    word_nums = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+    return {
+        "symbols": symbols,
+        "words": words,
+        "rates": rates,
+        "money_sym": re.compile(rf"(?P<cur>{sym_alt})\s?{_NUM}{_SCALE}"),
+        "money_word": re.compile(rf"{_NUM}{_SCALE}\s(?P<cur>{word_alt})\b", re.IGNORECASE),
+        "count": re.compile(
+            rf"(?:{_NUM}|\b(?P<word>{word_nums}))(?:\s(?P<scale>million|billion|thousand))?\s"
+            rf"(?P<adj>(?:[a-z][\w-]*\s){{0,2}})(?P<noun>{noun_alt})\b"
+        ),
+        "qualifier": re.compile(rf"(?:{qual_alt})\s+(?:a\s|an\s|the\s)?$", re.IGNORECASE)
+        if qual_alt
+        else None,
+    }
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_candidates(body: str, kb: Knowledge) -> list[_Candidate]:
+    """Money, percent and count spans (non-overlapping; money first, then percent, then counts)."""
+    pats = _patterns(kb)
+    out: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    for m in pats["money_sym"].finditer(body):
+        scale = SCALES.get((m.group(3) or "").lower(), 1.0)
+        code = pats["symbols"].get(m.group("cur"))
+        out.append(_Candidate("money", m.start(), m.end(), _number(m.group(2)) * scale, code, code, "amount"))
+        taken.append((m.start(), m.end()))
+    for m in pats["money_word"].finditer(body):
+        if not free(m.start(), m.end()):
+            continue
+        scale = SCALES.get((m.group(2) or "").lower(), 1.0)
+        code = pats["words"].get(m.group("cur").lower())
+        out.append(_Candidate("money", m.start(), m.end(), _number(m.group(1)) * scale, code, code, "amount"))
+        taken.append((m.start(), m.end()))
+    for m in _PERCENT.finditer(body):
+        if not free(m.start(), m.end()):
+            continue
+        unit = "pp" if m.group(2).lower().startswith("percentage") else "%"
+        out.append(_Candidate("percent", m.start(), m.end(), _number(m.group(1)), unit, None, "percentage"))
+        taken.append((m.start(), m.end()))
+    for m in pats["count"].finditer(body):
+        if not free(m.start(), m.end()) or body[m.end() : m.end() + 1] == "-":
+            continue
+        if m.group("word"):
+            value = float(WORD_NUMBERS[m.group("word")])
+        else:
+            value = _number(m.group(1))
+            if "." in m.group(1) and not m.group("scale"):
+                continue
+        value *= SCALES.get(m.group("scale") or "", 1.0)
+        unit, subject = kb.units.get(m.group("noun"), (m.group("noun"), m.group("noun")))
+        adj = m.group("adj").strip()
+        subject = f"{adj} {subject}".strip() if adj else subject
+        end = m.end() if m.group("noun") else m.end()
+        out.append(_Candidate("count", m.start(), end, value, unit, None, subject))
+        taken.append((m.start(), end))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def qualifier_before(body: str, start: int, kb: Knowledge) -> str:
+    """The qualifier stated just before a number ('more than', 'approximately', ...), else 'exact'."""
+    pattern = _patterns(kb)["qualifier"]
+    if pattern is None:
+        return "exact"
+    m = pattern.search(body[max(0, start - 40) : start])
+    if not m:
+        return "exact"
+    for name, value in m.groupdict().items():
+        if value is not None and name.startswith("q_"):
+            return name[2:].rsplit("_", 1)[0]
+    return "exact"
+
+
+def extract_figures(
+    body: str,
+    kb: Knowledge,
+    mentions: list[Mention],
+    sentences: list[tuple[int, int]],
+    timeline: list[dict],
+    published: str | None,
+    published_precision: str | None,
+    article_id: str = "",
+) -> list[dict]:
+    """Figures with value, unit, currency, USD value, qualifier, subject, market/company, period and evidence."""
+    from .text import sentence_at
+
+    rates = _patterns(kb)["rates"]
+    rows = []
+    for cand in find_candidates(body, kb):
+        s_start, s_end = sentence_at(body, sentences, cand.start)
+        sentence = body[s_start:s_end]
+        qualifier = qualifier_before(body, cand.start, kb)
+        is_share = False
+        subject = cand.subject
+        local_before = body[max(s_start, cand.start - 30) : cand.start]
+        if cand.kind == "percent":
+            is_change = bool(_CHANGE_BEFORE.search(local_before))
+            is_share = (
+                not is_change and bool(_EV_TERMS.search(sentence)) and bool(_SHARE_TERMS.search(sentence))
+            )
+            if is_share:
+                subject = "EV share of sales"
+            elif is_change:
+                subject = _change_subject(body[s_start : cand.start])
+        market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share)
+        if cand.kind == "money":
+            subject = (
+                "investment"
+                if re.search(r"\b(?:invest|stake|check|fund|capital|rescue)", sentence, re.I)
+                else "amount"
+            )
+        period, p_start, p_end = _period(
+            cand, s_start, s_end, timeline, sentence, published, published_precision
+        )
+        rate = rates.get(cand.currency or "")
+        value_usd = cand.value * rate if cand.kind == "money" and rate and rate == rate else None
+        rows.append(
+            {
+                "article_id": article_id,
+                "kind": cand.kind,
+                "value": cand.value,
+                "unit": cand.unit,
+                "currency": cand.currency,
+                "value_usd": value_usd,
+                "qualifier": qualifier,
+                "subject": subject,
+                "market": market,
+                "market_kind": market_kind,
+                "is_ev_share": is_share,
+                "period": period,
+                "period_start": p_start,
+                "period_end": p_end,
+                "start": cand.start,
+                "end": cand.end,
+                "evidence": sentence,
+            }
+        )
+    return rows
+
+
+def _change_subject(before: str) -> str:
+    words = re.findall(r"[\w'-]+", before)
+    # "decision to cut its team by" -> "cut its team"
+    tail = words[-5:-1] if words and words[-1].lower() == "by" else words[-4:]
+    return ("change: " + " ".join(tail)).strip()
+
+
+def _bind(
+    body: str, cand: _Candidate, s_start: int, s_end: int, mentions: list[Mention], is_share: bool
+) -> tuple[str | None, str | None]:
+    """The market or company a figure is about, from the sentence around it."""
+    in_sentence = [
+        m for m in mentions if s_start <= m.start < s_end and m.kind in ("company", "place", "product")
+    ]
+    places = [m for m in in_sentence if m.kind == "place"]
+    companies = [
+        m for m in in_sentence if m.kind in ("company", "product") and (m.company or m.kind == "company")
+    ]
+    after = body[cand.end : s_end]
+    m = _MARKET_AFTER.match(after)
+    if m:
+        for p in places:
+            if cand.end <= p.start <= cand.end + m.end():
+                return p.canonical, "market"
+    before_text = body[max(s_start, cand.start - 50) : cand.start]
+    if (_COMPANY_POSSESSIVE.search(after[:60]) or _COMPANY_POSSESSIVE.search(before_text)) and companies:
+        before = [c for c in companies if c.end <= cand.start]
+        if before:
+            return (before[-1].company or before[-1].canonical), "company"
+    if cand.kind == "money":
+        target = [
+            c for c in companies if c.start >= cand.end and _INVEST_TARGET.match(body[cand.end : c.start])
+        ]
+        if target:
+            return (target[0].company or target[0].canonical), "company"
+    pool = places if (is_share and places) else places + companies
+    if not pool:
+        return None, None
+
+    def distance(mn: Mention) -> tuple[int, int]:
+        d = cand.start - mn.end if mn.end <= cand.start else mn.start - cand.end
+        return (d + (0 if mn.end <= cand.start else 5), mn.start)
+
+    best = min(pool, key=distance)
+    if best.kind == "place":
+        return best.canonical, "market"
+    return (best.company or best.canonical), "company"
+
+
+def _period(
+    cand: _Candidate,
+    s_start: int,
+    s_end: int,
+    timeline: list[dict],
+    sentence: str,
+    published: str | None,
+    published_precision: str | None,
+) -> tuple[str | None, str | None, str | None]:
+    in_sentence = [
+        t
+        for t in timeline
+        if t.get("start") is not None and s_start <= t["start"] < s_end and t.get("normalized")
+    ]
+    if in_sentence:
+        best = min(in_sentence, key=lambda t: abs(t["start"] - cand.start))
+        return best["normalized"], best.get("start_date"), best.get("end_date")
+    if published and _NOW.search(sentence):
+        from .timeline import parse_normalized
+
+        try:
+            start, end = parse_normalized(published)
+        except (ValueError, TypeError):
+            start, end = None, None
+        return published, start, end
+    return None, None, None
