@@ -25,6 +25,13 @@ _COREF = re.compile(
     r"\b(?:the (?:\w+ )?(?:company|automaker|carmaker|automobile manufacturer|firm|group|manufacturer)(?:'s)?)(?=\W)",
     re.IGNORECASE,
 )
+_PRONOUN = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
+_THE_TWO = re.compile(
+    r"\b(?:the two(?: \w+)?|both (?:companies|automakers|carmakers|firms|groups|partners|sides)|the partners|the pair)\b",
+    re.IGNORECASE,
+)
+_ANAPHORIC = re.compile(r"\b(?:similar|likewise|also|followed|too|as well)\b", re.IGNORECASE)
+_VENTURE_AFTER = re.compile(r"^\s*(?:[\w-]+\s){0,2}(?:joint[- ]venture|venture|JV)\b", re.IGNORECASE)
 _COMPETITION = re.compile(
     r"\b(?:compet\w*|rival\w*|dominated by|heavyweights?|outsell\w*|overtak\w*|versus|vs\.?)\b", re.I
 )
@@ -50,28 +57,40 @@ def extract_alliances(
     parties_all = [m for m in mentions if m.kind == "company" or (m.kind == "product" and m.company)]
     salience = _salience(parties_all)
     rows: list[dict] = []
+    context = {"last_pair": None}
     for s_start, s_end in sentences:
-        in_sentence = [m for m in parties_all if s_start <= m.start < s_end]
-        if not in_sentence and not _COREF.search(body, s_start, s_end):
+        in_sentence = [m for m in parties_all if s_start <= m.start < s_end and not _is_venture_name(body, m)]
+        if (
+            not in_sentence
+            and not _COREF.search(body, s_start, s_end)
+            and not _THE_TWO.search(body, s_start, s_end)
+        ):
             continue
         for c_start, c_end in _clauses(body, s_start, s_end):
             clause_parties = [m for m in in_sentence if c_start <= m.start < c_end]
-            rows.extend(
-                _clause_events(
-                    body,
-                    kb,
-                    c_start,
-                    c_end,
-                    (s_start, s_end),
-                    clause_parties,
-                    in_sentence,
-                    salience,
-                    article_id,
-                )
+            events = _clause_events(
+                body,
+                kb,
+                c_start,
+                c_end,
+                (s_start, s_end),
+                clause_parties,
+                in_sentence,
+                salience,
+                article_id,
+                context,
             )
+            rows.extend(events)
+            if events:
+                context["last_pair"] = (events[-1]["party_a"], events[-1]["party_b"])
     for row in rows:
         _attach_time_and_money(row, timeline, figures, published, published_precision)
     return _consolidate(rows)
+
+
+def _is_venture_name(body: str, m: Mention) -> bool:
+    """'the Ultium Cells battery joint venture': the venture itself, not one of the partners."""
+    return bool(_VENTURE_AFTER.match(body[m.end : m.end + 40]))
 
 
 def _salience(parties: list[Mention]) -> list[tuple[int, str]]:
@@ -132,6 +151,7 @@ def _clause_events(
     sentence_parties: list[Mention],
     salience: list[tuple[int, str]],
     article_id: str,
+    context: dict,
 ) -> list[dict]:
     clause = body[c_start:c_end]
     triggers = []
@@ -174,6 +194,29 @@ def _clause_events(
     return list(events.values())
 
 
+def _implicit_parties(
+    body: str,
+    c_start: int,
+    t_start: int,
+    parties: list[Mention],
+    salience: list[tuple[int, str]],
+    context: dict,
+    previous: tuple[int, list[tuple[str, str]]] | None,
+) -> tuple[list[tuple[str, str]], str]:
+    """Parties a clause implies: 'to co-develop' after 'partnership with Honda', 'the two said', 'its stake'."""
+    if previous and t_start - previous[0] <= 40:  # "partnership with Honda to co-develop ..."
+        return previous[1], "link"
+    before = body[c_start:t_start]
+    if _THE_TWO.search(before) and context.get("last_pair") and not parties:
+        return [context["last_pair"]], "coref"
+    names = sorted({_name(m) for m in parties})
+    if len(names) == 1 and (_PRONOUN.search(before) or _ANAPHORIC.search(body[c_start : t_start + 60])):
+        subject = _salient_at(salience, t_start)
+        if subject and subject != names[0]:
+            return [(subject, names[0])], "coref"
+    return [], "pair"
+
+
 def _priority(kb: Knowledge, type_: str) -> int:
     for i, (name, _) in enumerate(kb.alliance_types):
         if name == type_:
@@ -207,6 +250,16 @@ def _parties_for(
             linked_after = g
             break
     subject = before_groups[-1] if before_groups else None
+    if (
+        subject
+        and sentence_parties
+        and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", body[max(0, t_start - 40) : t_start])
+    ):
+        head = sentence_parties[0]
+        if head.start < subject[0].start and (
+            linked_after is None or all(_name(head) != _name(o) for o in (linked_after or []))
+        ):
+            subject = [head]
     ref_between = [c for c in coref if (subject is None or c >= subject[-1].end) and c < t_start]
     if ref_between and linked_after:
         # "... would not impact the company's relationships with Renault": the reference is the subject

@@ -1546,7 +1546,6 @@ def _length_chart(articles, max_rows) -> Figure:
     ax.set_xlabel("characters")
     ax.xaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", ncols=2, bbox_to_anchor=(1, 1.0), borderaxespad=0.2)
 
     raw_total = everything["raw"].sum()
     kept = everything["clean"].sum() / raw_total if raw_total else 1.0
@@ -1556,12 +1555,8 @@ def _length_chart(articles, max_rows) -> Figure:
         f"across {_plural(len(everything), 'article')}; "
         f"{short_id(most['article_id'])} lost the most ({most['removed']:.0%})"
     )
-    shown = (
-        f"the {len(a)} most trimmed of {len(everything)} articles"
-        if len(a) < len(everything)
-        else "per article"
-    )
-    ax.set_title(f"Characters before and after cleaning, {shown}")
+    shown = f"; the {len(a)} most trimmed of {len(everything)} shown" if len(a) < len(everything) else ""
+    ax.set_title(f"Characters per article: hollow = raw text, filled = clean body{shown}")
     return _finish(fig, title, source_line(everything))
 
 

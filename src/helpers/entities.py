@@ -23,6 +23,19 @@ _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Za-z0-9&.-]{1,9})\)")
 _GENERIC_PLACE = re.compile(
     r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (Prefecture|City|Town|Village|Province|District|County|Region|Ward)\b"
 )
+_ORG_NAME = (
+    r"[A-Z][\w&.'-]*(?:\s(?:[A-Z0-9][\w&.'-]*|and|&|de|do|of))*?(?:\s(?:Co\.|Ltd\.|Inc\.|LLC|Corp\.))?"
+)
+_LEGAL_SUFFIX = re.compile(r"\s(?:Co\.|Ltd\.|Inc\.|LLC|Corp\.)$")
+_VENTURE_WORDS = r"(?:joint[- ]venture|venture|JV|company|subsidiary|unit|start-?up|business)"
+# Companies the article itself names: "HL-GA Battery Co., a joint venture between ...",
+# "the venture, BYD Toyota EV Technology, ...", "a joint venture called Leapmotor International".
+_DEFINED_NAMES = [
+    re.compile(rf"(?P<name>{_ORG_NAME}),\s(?:an?|the)\s(?:[\w/-]+\s){{0,4}}?{_VENTURE_WORDS}\b"),
+    re.compile(
+        rf"\b{_VENTURE_WORDS}(?:,|\s(?:called|named|known as|dubbed)|,\s(?:called|named|known as|dubbed))\s(?P<name>{_ORG_NAME})(?=[,.;:)]|\s(?:is|was|will|which|that|in|to|with|and)\b)"
+    ),
+]
 _NAME = (
     r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)?(?: (?:van |de |von |da )?[A-Z][a-z']+(?:-[A-Z][a-z]+)?){1,2}"
 )
@@ -98,6 +111,7 @@ def find_mentions(body: str, kb: Knowledge) -> list[Mention]:
             continue
         mentions.extend(_to_mentions(entry, surface, start, end, body, kb, unambiguous))
     mentions.extend(_defined_acronyms(body, mentions, kb))
+    mentions = _defined_companies(body, mentions, kb)
     taken = [(m.start, m.end) for m in mentions]
     for m in _GENERIC_PLACE.finditer(body):
         if not any(s < m.end() and m.start() < e for s, e in taken):
@@ -157,6 +171,36 @@ def _resolve_company(surface: str, candidates: tuple[str, ...], unambiguous: Cou
     if named:
         return max(named)[1]
     return kb.ambiguous_default.get(surface, candidates[0])
+
+
+def _defined_companies(body: str, mentions: list[Mention], kb: Knowledge) -> list[Mention]:
+    """Ventures and units the text names ("the venture, BYD Toyota EV Technology,") become companies.
+
+    The defined name wins over the gazetteer names inside it, and its later uses are found too.
+    """
+    names: dict[str, str] = {}
+    for pattern in _DEFINED_NAMES:
+        for m in pattern.finditer(body):
+            text = m.group("name").strip()
+            words = text.split()
+            if len(words) < 2 or len(text) > 60 or words[0] in _NOT_NAME_WORDS:
+                continue
+            known = [e for e in kb.surface.get(text, []) if e.kind != "company"]
+            if known or any(e.kind == "company" for e in kb.surface.get(text, [])):
+                continue
+            canonical = _LEGAL_SUFFIX.sub("", text)
+            names[text] = canonical
+            names.setdefault(canonical, canonical)
+    if not names:
+        return mentions
+    spans = []
+    for text in sorted(names, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(text)}(?![\w-])", body):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), names[text]))
+    kept = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e, _ in spans)]
+    kept += [Mention("company", body[s:e], c, s, e, company=c) for s, e, c in spans]
+    return kept
 
 
 def _defined_acronyms(body: str, mentions: list[Mention], kb: Knowledge) -> list[Mention]:

@@ -266,7 +266,11 @@ def _bind(
         ]
         if target:
             return (target[0].company or target[0].canonical), "company"
-    pool = places if (is_share and places) else places + companies
+    # an EV share is a market's unless a company is named as its owner; money and counts are companies'
+    if is_share:
+        pool = places or companies
+    else:
+        pool = companies or places
     if not pool:
         return None, None
 

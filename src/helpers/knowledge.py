@@ -16,6 +16,10 @@ from pathlib import Path
 from . import config
 
 
+# Kinds of companies.csv rows whose deals are their parent's deals.
+ACTS_THROUGH_PARENT = {"brand", "unit"}
+
+
 def _rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
     path = (folder or config.REFERENCE_DIR) / name
     if not path.exists():
@@ -69,9 +73,13 @@ class Knowledge:
         bucket.append(entry)
 
     def top_company(self, name: str) -> str:
-        """Brands (Chevrolet, Lexus) act through their maker: map a brand to its parent company."""
+        """Brands (Chevrolet, Lexus) and wholly owned units (Ampere, Cariad) act through their parent."""
         seen = set()
-        while self.company_kind.get(name) == "brand" and self.company_parent.get(name) and name not in seen:
+        while (
+            self.company_kind.get(name) in ACTS_THROUGH_PARENT
+            and self.company_parent.get(name)
+            and name not in seen
+        ):
             seen.add(name)
             name = self.company_parent[name]
         return name

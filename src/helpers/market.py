@@ -107,11 +107,12 @@ def _one_value_per_region_year(ref: pd.DataFrame) -> pd.DataFrame:
     return ref.drop_duplicates(keys, keep="last").reset_index(drop=True)
 
 
-def load_region_map(path: str | Path | None = None) -> dict[str, str]:
-    """Market name -> reference region, from the `iea_region` column of data/reference/markets.csv.
+def load_region_map(path: str | Path | None = None) -> dict[str, str | None]:
+    """Market name (and alias) -> reference region, from the `iea_region` column of markets.csv.
 
-    Returns an empty mapping when the file (or the column) does not exist; `compare_claims` then falls
-    back to matching market names to region names directly.
+    A market listed with an empty `iea_region` maps to ``None``: it has no reference series on purpose
+    (the European Union is not IEA's "Europe"; Bavaria is not Germany). Returns an empty mapping when
+    the file (or the column) does not exist; `reference_region` then matches names to regions directly.
     """
     path = Path(path) if path is not None else config.REFERENCE_DIR / MARKETS_FILE
     if not path.exists():
@@ -119,19 +120,36 @@ def load_region_map(path: str | Path | None = None) -> dict[str, str]:
     markets = pd.read_csv(path, dtype="string", keep_default_na=False)
     if "name" not in markets.columns or "iea_region" not in markets.columns:
         return {}
-    pairs = markets[["name", "iea_region"]].map(str.strip)
-    return {name: region for name, region in pairs.itertuples(index=False) if name and region}
+    aliases = markets["aliases"] if "aliases" in markets.columns else pd.Series("", index=markets.index)
+    mapping: dict[str, str | None] = {}
+    for name, region in zip(markets["name"], markets["iea_region"], strict=True):
+        if name.strip():
+            mapping[name.strip()] = region.strip() or None
+    for alias_list, region in zip(aliases, markets["iea_region"], strict=True):
+        for alias in alias_list.split("|"):
+            if alias.strip() and alias.strip() not in mapping:  # a canonical name wins over an alias
+                mapping[alias.strip()] = region.strip() or None
+    return mapping
 
 
 def reference_region(
-    market: object, region_map: Mapping[str, str], regions: set[str] | None = None
+    market: object, region_map: Mapping[str, str | None], regions: set[str] | None = None
 ) -> str | None:
-    """The reference region for a market name: the map first, then the name itself (case-insensitive)."""
+    """The reference region of a market name (exact, then case-insensitive).
+
+    A name in `region_map` maps to its entry (``None`` = deliberately no series); a name not in it is
+    taken as a region name itself. With `regions`, the result is spelled as in `regions`.
+    """
     if not isinstance(market, str) or not market.strip():
         return None
     name = market.strip()
-    lowered = {k.casefold(): v for k, v in region_map.items()}
-    region = region_map.get(name) or lowered.get(name.casefold()) or name
+    if name in region_map:
+        region = region_map[name]
+    else:
+        folded = {k.casefold(): v for k, v in region_map.items()}
+        region = folded.get(name.casefold(), name)
+    if region is None:
+        return None
     if regions:
         by_fold = {r.casefold(): r for r in regions}
         return by_fold.get(region.casefold(), region)
@@ -142,7 +160,7 @@ def share_claims(
     figures: pd.DataFrame,
     articles: pd.DataFrame | None = None,
     *,
-    region_map: Mapping[str, str] | None = None,
+    region_map: Mapping[str, str | None] | None = None,
     current_lag_years: int = 1,
 ) -> pd.DataFrame:
     """EV market-share claims: figures with ``is_ev_share`` true and ``market_kind == "market"``.
@@ -207,7 +225,7 @@ def compare_claims(
     tolerance_pp: float = DEFAULT_TOLERANCE_PP,
     tolerance_rel: float = DEFAULT_TOLERANCE_REL,
     *,
-    region_map: Mapping[str, str] | None = None,
+    region_map: Mapping[str, str | None] | None = None,
     max_gap_years: int | None = DEFAULT_MAX_GAP_YEARS,
 ) -> pd.DataFrame:
     """Compare each claim with the reference value for the same region in the nearest available year.
@@ -253,7 +271,7 @@ def compare_claims(
 def _compare_one(
     claim: dict,
     series: dict[str, pd.DataFrame],
-    region_map: Mapping[str, str],
+    region_map: Mapping[str, str | None],
     tolerance_pp: float,
     tolerance_rel: float,
     max_gap_years: int | None,

@@ -86,8 +86,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(text):
         end = m.end()
         if text[m.start()] == ".":
-            word = re.search(r"([A-Za-z.]+)\.*$", text[start : m.start() + 1])
-            token = word.group(1).rstrip(".").lower() if word else ""
+            word = re.search(r"(\S+)$", text[start : m.start() + 1])
+            token = word.group(1).rstrip(".").lstrip("(\"'").lower() if word else ""
             nxt = text[end : end + 2].lstrip()
             if token in _ABBREV or (len(token) == 1 and token.isalpha()):
                 # "U.S. market" continues; "in the U.S. The ..." ends when a capital follows an abbreviation
