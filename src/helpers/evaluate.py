@@ -88,6 +88,8 @@ def evaluate(tables: dict[str, pd.DataFrame], gold: Iterable[dict], kb: Knowledg
 
     for g in gold:
         aid = _article_for(tables, g["file"])
+        if aid is None:  # the gold file annotates an article this corpus does not hold
+            continue
         mentions = tables["mentions"][tables["mentions"]["article_id"] == aid]
         alliances = tables["alliances"][tables["alliances"]["article_id"] == aid]
         figures = tables["figures"][tables["figures"]["article_id"] == aid]

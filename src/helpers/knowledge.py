@@ -15,7 +15,6 @@ from pathlib import Path
 
 from . import config
 
-
 # Kinds of companies.csv rows whose deals are their parent's deals.
 ACTS_THROUGH_PARENT = {"brand", "unit"}
 

@@ -37,7 +37,8 @@ Conventions (a company-specific convention table can replace the fiscal one late
 - Relative expressions ("last year", "this month", "within the next two years", "two years ago",
   "Q3" or "in March" without a year) are resolved against the publication date, never against today.
   A bare month or quarter takes the publication year, moved back a year when the sentence speaks in the
-  past of a later period, forward when it speaks of the future and the period is already over.
+  past of a later period, forward when it speaks of the future and the period is already over (except a
+  quarter, half or "first N months" in a sentence about results or earnings: those report a past period).
   When the publication date is missing, or too coarse (a week from a month-precision date), the row is still
   emitted with normalized, start_date and end_date None: unresolved, never guessed. An expression that lies
   inside the publication period ("this month" with a year-precision date) resolves to that period.
@@ -85,6 +86,25 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     `\\s` may appear inside a character class only as `[\\s-]`.
     """
     return re.compile(pattern.replace(r"[\s-]", r"(?:\s|-)").replace(r"\s", r"[^\S\n]"), flags)
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One alternation per shared prefix (a regex trie): several times faster than a flat word list."""
+    if not words:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[:1], []).append(w[1:])
+    alts = []
+    for head, tails in sorted(groups.items()):
+        if head == "":
+            continue
+        inner = _trie_regex([t for t in tails if t])
+        alt = re.escape(head) + (f"(?:{inner})" if inner else "")
+        if "" in tails and inner:
+            alt += "?"
+        alts.append(alt)
+    return "|".join(alts)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -142,13 +162,15 @@ _ALLOW_BEFORE_YEAR = set(
 # ----------------------------------------------------------------------------------------------------------
 # Anchors: every alternative starts with a literal character, which keeps the regex engine's fast skip.
 
-_MONTH_ANCHOR = re.compile(rf"(?:{_MONTH_ALT})\b")
-_DIGIT_ANCHOR = re.compile(r"19\d\d|20\d\d|2100|1Q|2Q|3Q|4Q|1H|2H")
-_UNIT_ANCHOR = re.compile(
-    r"y(?:ears?|esterday)|Y(?:ears?|EARS?|esterday)|m(?:onths?)|M(?:onths?|onday)|w(?:eeks?|inter)"
-    r"|W(?:eeks?|ednesday|inter)|q(?:uarters?)|Q(?:uarters?|[1-4])|h(?:alf)|H(?:alf|[12])|d(?:ecades?|ays)"
-    r"|D(?:ecades?)|f(?:iscal|inancial|all)|F(?:iscal|ISCAL|inancial|Y|riday|all)"
-    r"|T(?:oday|omorrow|uesday|hursday)|S(?:pring|ummer|aturday|unday)|A(?:utumn)|CY"
+_MONTH_TOKENS = frozenset([w.title() for w in _MONTH_WORDS] + [w.upper() for w in _MONTH_WORDS])
+_UNIT_TOKENS = """Year Years YEAR YEARS Yesterday Month Months Monday Week Weeks Wednesday Winter Quarter Quarters Half
+    Decade Decades Fiscal FISCAL Financial FY Friday Fall Today Tomorrow Tuesday Thursday Spring Summer Saturday Sunday
+    Autumn CY year years yesterday month months week weeks winter quarter quarters half decade decades days fiscal
+    financial fall""".split()
+# One pass finds every anchor: month names, years (and 3Q/1H), unit words. Built as a prefix trie, so the engine
+# tries only the alternatives sharing the current character.
+_ANCHOR = re.compile(
+    _trie_regex(sorted(_MONTH_TOKENS) + _UNIT_TOKENS) + r"|Q[1-4]|H[12]|19\d\d|20\d\d|2100|1Q|2Q|3Q|4Q|1H|2H"
 )
 # Lower-case anchors starting with very common letters get their own literal-prefix scans.
 _LOWER_ANCHORS = (
@@ -322,29 +344,11 @@ _PAST_CUES = """ago earlier previously was were had did said announced reported 
 _CUE_KIND = {**{w: "future" for w in _FUTURE_CUES}, **{w: "past" for w in _PAST_CUES}}
 
 
-def _trie_regex(words: list[str]) -> str:
-    """One alternation per shared prefix (a regex trie): several times faster than a flat word list."""
-    if not words:
-        return ""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[:1], []).append(w[1:])
-    alts = []
-    for head, tails in sorted(groups.items()):
-        if head == "":
-            continue
-        inner = _trie_regex([t for t in tails if t])
-        alt = re.escape(head) + (f"(?:{inner})" if inner else "")
-        if "" in tails and inner:
-            alt += "?"
-        alts.append(alt)
-    return "|".join(alts)
-
-
 # Matched on lower-cased text around the expression; the word start is checked apart (a leading \b would cost
 # the engine its fast skip).
 _TENSE_CUE = re.compile(f"(?:{_trie_regex(list(_CUE_KIND))})\\b")
 _CUE_WINDOW = 160
+_REPORTING = re.compile(r"(?i)\b(?:results|earnings|report|reports|reporting|profits?|revenues?|guidance)\b")
 # Where `sentence_spans` may end a sentence: punctuation (and closing quotes) followed by a space.
 _MAYBE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)")
 
@@ -399,6 +403,8 @@ def extract_timeline(
         s_start, s_end = sents.span(start, end)
         local = _local_cue(body, start)
         tense = _tense(body, s_start, s_end, start, end) if local != "deadline" else "future"
+        if tense == "future" and spec[0] in _PERIOD_KINDS and _REPORTING.search(body, s_start, s_end):
+            tense = None  # "will report third-quarter results": the quarter is the one just ended
         normalized, precision = _resolve(spec, pub, tense)
         start_date, end_date = parse_normalized(normalized)
         rows.append(
@@ -564,16 +570,14 @@ def _pub_fy(pub: _Pub) -> int | None:
 def _candidates(body: str) -> list[tuple[int, int, tuple]]:
     out: list[tuple[int, int, tuple]] = []
     add = out.append
-    for m in _MONTH_ANCHOR.finditer(body):
-        c = _month_cand(body, m.start(), m.end())
-        if c:
-            add(c)
-    for m in _DIGIT_ANCHOR.finditer(body):
-        c = _digit_cand(body, m.start(), m.end())
-        if c:
-            add(c)
-    for m in _UNIT_ANCHOR.finditer(body):
-        c = _unit_cand(body, m.start(), m.end(), m.group())
+    for m in _ANCHOR.finditer(body):
+        tok = m.group()
+        if tok[0].isdigit():
+            c = _digit_cand(body, m.start(), m.end())
+        elif tok in _MONTH_TOKENS:
+            c = _month_cand(body, m.start(), m.end())
+        else:
+            c = _unit_cand(body, m.start(), m.end(), tok)
         if c:
             add(c)
     for rx in _LOWER_ANCHORS:
@@ -627,7 +631,7 @@ def _year_value(s: str, two_digit_ok: bool) -> int | None:
 
 
 def _month_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
-    if not _boundary_before(body, s):
+    if not _boundary_before(body, s) or (e < len(body) and (body[e].isalnum() or body[e] == "_")):
         return None
     word = body[s:e]
     mon = _MONTH_NUM[word.lower()]
@@ -1459,7 +1463,7 @@ class _Sentences:
             for m in _MAYBE_END.finditer(body, end, min(pe, end + reach)):
                 n += 1
                 if n == k:
-                    sp = body.find(" ", m.end(), pe)
+                    sp = body.find(" ", m.end() + 1, pe)  # m.end() is the space itself; keep the next word
                     b = sp if sp != -1 else pe
                     break
             spans = sentence_spans(body[a:b])

@@ -181,3 +181,107 @@ def timeline_table(timeline: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFra
     df = timeline.assign(article=timeline["article_id"].map(lambda a: titles.get(a, "")[:40]))
     cols = ["article", "text", "normalized", "precision", "start_date", "end_date", "role"]
     return df[cols].sort_values(["article", "start_date", "text"], na_position="last").reset_index(drop=True)
+
+
+def corpus_headline(tables: dict[str, pd.DataFrame]) -> str:
+    """One line for the report index: how many articles, sources, duplicates and quarantined inputs."""
+    arts = tables["articles"]
+    n_sources = arts["source"].dropna().nunique()
+    n_dups = int(arts["duplicate_of"].notna().sum())
+    return (
+        f"{len(arts)} articles from {n_sources} named sources; {n_dups} duplicates; "
+        f"{len(tables['quarantine'])} inputs quarantined; {len(tables['removed_lines'])} boilerplate lines removed"
+    )
+
+
+def extraction_headline(tables: dict[str, pd.DataFrame]) -> str:
+    """One line: how many facts of each kind the corpus yielded."""
+    m = tables["mentions"]
+    return (
+        f"{m.loc[m['kind'] == 'company', 'canonical'].nunique()} companies, "
+        f"{m.loc[m['kind'] == 'person', 'canonical'].nunique()} people, {len(tables['figures'])} figures, "
+        f"{len(tables['timeline'])} time expressions, {len(tables['alliances'])} alliance events"
+    )
+
+
+def alliance_headline(alliances: pd.DataFrame, focus: str | None = None) -> str:
+    """One line: how many alliance events and pairs, and the newest dated event."""
+    df = alliances
+    if focus:
+        df = df[(df["party_a"] == focus) | (df["party_b"] == focus)]
+    pairs = {frozenset(p) for p in zip(df["party_a"], df["party_b"], strict=True)}
+    dated = df[df["start_date"].notna()].sort_values("start_date")
+    newest = ""
+    if not dated.empty:
+        last = dated.iloc[-1]
+        newest = f"; newest dated: {last['party_a']}–{last['party_b']} {last['type']} ({last['when']})"
+    scope = f" involving {focus}" if focus else ""
+    return f"{len(df)} alliance events between {len(pairs)} company pairs{scope}{newest}"
+
+
+_MARK_COLORS = {
+    "company": "#cfe3f5",
+    "person": "#f9e0c7",
+    "product": "#dff0d8",
+    "place": "#ece0f5",
+    "publication": "#eeeeee",
+}
+
+
+def highlight_html(body: str, mentions: pd.DataFrame, title: str = "") -> str:
+    """An article's text with its mentions marked (displaCy-style), every piece of text escaped.
+
+    Article text is untrusted: it is escaped with `html.escape`, and the only markup is ours.
+    """
+    import html
+
+    parts = [f"<h4>{html.escape(title)}</h4>"] if title else []
+    pos = 0
+    spans = mentions.dropna(subset=["start", "end"]).sort_values(["start", "end"])
+    out = []
+    for row in spans.itertuples():
+        start, end = int(row.start), int(row.end)
+        if start < pos:
+            continue
+        out.append(html.escape(body[pos:start]))
+        color = _MARK_COLORS.get(row.kind, "#eeeeee")
+        label = html.escape(f"{row.kind}: {row.canonical}")
+        out.append(
+            f'<mark style="background:{color};padding:0 2px;border-radius:3px" title="{label}">'
+            f"{html.escape(body[start:end])}<sub style='font-size:70%;color:#555'> {html.escape(row.kind)}</sub></mark>"
+        )
+        pos = end
+    out.append(html.escape(body[pos:]))
+    text = "".join(out).replace("\n\n", "</p><p>")
+    parts.append(f'<div style="line-height:1.7;max-width:60em"><p>{text}</p></div>')
+    return "".join(parts)
+
+
+def html_table(df: pd.DataFrame, link_column: str | None = None) -> str:
+    """A plain HTML table with escaped cells; `link_column` cells that are http(s) URLs become links."""
+    import html
+
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns if c != link_column)
+    rows = []
+    for rec in df.to_dict("records"):
+        cells = []
+        for col, value in rec.items():
+            if col == link_column:
+                continue
+            text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+            if (
+                col == "article"
+                and link_column
+                and str(rec.get(link_column, "")).startswith(("http://", "https://"))
+            ):
+                url = html.escape(str(rec[link_column]), quote=True)
+                cells.append(f'<td><a href="{url}" rel="noopener noreferrer">{html.escape(text)}</a></td>')
+            else:
+                cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="dataframe"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def label(title: object, path: object) -> str:
+    """An article's display label: its title when it has one, else its file name."""
+    return title if isinstance(title, str) and title else str(path).rsplit("/", 1)[-1]

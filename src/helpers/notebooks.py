@@ -1,0 +1,38 @@
+"""`make notebooks`: re-execute the committed notebooks in place with their default parameters.
+
+Their stored outputs are what nbval compares in `make test`; refresh them after a deliberate change
+(or a pinned-library upgrade) with this command and review the diff.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def numbered_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> list[Path]:
+    """The report's notebooks, in order: NN-name.ipynb."""
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if p.is_file())
+
+
+def execute_in_place(paths: list[Path] | None = None) -> None:
+    """Execute each notebook top to bottom (papermill, default parameters) and save it with its outputs."""
+    import papermill
+
+    for path in paths or numbered_notebooks():
+        print(f"executing {path.name}", file=sys.stderr)
+        papermill.execute_notebook(
+            str(path),
+            str(path),
+            parameters={},
+            kernel_name="python3",
+            cwd=str(path.parent),
+            progress_bar=False,
+            log_level="CRITICAL",
+        )
+
+
+if __name__ == "__main__":
+    execute_in_place([Path(p) for p in sys.argv[1:]] or None)

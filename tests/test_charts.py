@@ -1,0 +1,632 @@
+"""Charts: the artists each chart draws for small hand-made tables, titles, source lines, determinism."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgb  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from helpers import charts, market  # noqa: E402
+
+IDS = ["25fdc4aa86ae949a", "f90200962435e0fd", "3874687b3e80a4a0", "11471af1e251f926", "30283c4c8da0b89a"]
+COLUMNS = [
+    "article_id",
+    "party_a",
+    "party_b",
+    "type",
+    "status",
+    "when",
+    "precision",
+    "start_date",
+    "end_date",
+]
+
+
+@pytest.fixture
+def alliances() -> pd.DataFrame:
+    """The seeds' alliances, roughly as the extraction stage reports them, plus two planned windows."""
+    a0, a1, a2, a3, a4 = IDS
+    rows = [
+        (a0, "Nissan", "Mitsubishi Motors", "joint_development", "announced", "2024-04-02", "day", "2024-04-02", "2024-04-02"),
+        (a0, "Nissan", "Mitsubishi Motors", "technology_sharing", "planned", None, None, None, None),
+        (a0, "Nissan", "Mitsubishi Motors", "joint_development", "planned", "2027/2031", "range", "2027-01-01", "2031-12-31"),
+        (a0, "Nissan", "Mitsubishi Motors", "supply", "planned", "FY2026", "fiscal_year", "2026-04-01", "2027-03-31"),
+        (a1, "Nissan", "Fisker", "investment", "exploring", None, None, None, None),
+        (a1, "Nissan", "Fisker", "platform_sharing", "exploring", None, None, None, None),
+        (a1, "Nissan", "Renault", "scale_back", "reduced", None, None, None, None),
+        (a2, "Nissan", "Honda", "mou", "signed", "2024-03", "month", "2024-03-01", "2024-03-31"),
+        (a2, "Nissan", "Renault", "platform_sharing", "active", None, None, None, None),
+        (a2, "Nissan", "Renault", "scale_back", "reduced", "2023", "year", "2023-01-01", "2023-12-31"),
+        (a2, "Renault", "Geely", "other", "signed", None, None, None, None),
+        (a2, "Honda", "General Motors", "cancellation", "cancelled", None, None, None, None),
+        (a2, "Honda", "General Motors", "platform_sharing", "active", None, None, None, None),
+        (a2, "Nissan", "Mitsubishi Motors", "other", "active", None, None, None, None),
+        (a3, "Nissan", "Mitsubishi Corporation", "mou", "signed", "2024-03", "month", "2024-03-01", "2024-03-31"),
+        (a4, "Nissan", "Honda", "joint_development", "exploring", None, None, None, None),
+        (a4, "Nissan", "Fisker", "investment", "exploring", None, None, None, None),
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["value_usd"] = np.nan
+    frame["evidence"] = "..."
+    frame["confidence"] = 0.8
+    return frame
+
+
+@pytest.fixture
+def mentions() -> pd.DataFrame:
+    counts = {"Nissan": 40, "Honda": 14, "Fisker": 9, "Mitsubishi Motors": 6, "Renault": 5, "Geely": 1}
+    names = [name for name, n in counts.items() for _ in range(n)] + [
+        "General Motors",
+        "Mitsubishi Corporation",
+    ]
+    frame = pd.DataFrame({"article_id": IDS[0], "kind": "company", "text": names, "canonical": names})
+    place = pd.DataFrame(
+        {"article_id": [IDS[0]] * 50, "kind": "place", "text": "Nissan", "canonical": "Nissan"}
+    )
+    return pd.concat([frame, place], ignore_index=True)  # places must not count as company mentions
+
+
+@pytest.fixture
+def figures() -> pd.DataFrame:
+    base = {"kind": "percent", "unit": "%", "period": None, "period_start": None, "period_end": None}
+    rows = [
+        {**base, "article_id": IDS[4], "value": 20.0, "qualifier": "approximately", "market": "China",
+         "market_kind": "market", "is_ev_share": True, "subject": "EV share of the car market"},
+        {**base, "article_id": IDS[4], "value": 2.0, "qualifier": "exact", "market": "Japan",
+         "market_kind": "market", "is_ev_share": True, "subject": "EV share of the car market"},
+        {**base, "article_id": IDS[2], "value": 0.5, "qualifier": "less_than", "market": "Honda",
+         "market_kind": "company", "is_ev_share": True, "period": "first nine months of 2023",
+         "period_start": "2023-01-01", "period_end": "2023-09-30",
+         "subject": "battery-electric share of worldwide car sales"},
+        {**base, "article_id": IDS[1], "value": 15.0, "qualifier": "exact", "market": "Fisker",
+         "market_kind": "company", "is_ev_share": False, "subject": "workforce cut"},
+        {**base, "article_id": "aaaabbbbccccdddd", "value": 20.0, "qualifier": "more_than", "market": "Europe",
+         "market_kind": "market", "is_ev_share": True, "period": "2023", "period_start": "2023-01-01",
+         "period_end": "2023-12-31", "subject": "EV share"},
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def articles() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": IDS,
+            "title": [
+                "Nissan and Mitsubishi Forge Alliance On EV Pickup Truck For U.S. Market",
+                None,
+                "Nissan, Honda Confirm New EV Partnership",
+                "Next-generation mobility and energy solutions addressed in Japan by Nissan and Mitsubishi",
+                "Nissan and Honda Contemplate Collaborative Future in EVs",
+            ],
+            "source": [
+                None,
+                "Auto Plus",
+                "carz.com.my",
+                "Automotive Powertrain Technology International",
+                "DAX Street",
+            ],
+            "published": ["2024-04-02", "2024-03", "2024-03", "2024-03", "2024-03"],
+            "published_precision": ["day", "month", "month", "month", "month"],
+            "n_chars_raw": [3100, 4800, 3900, 2600, 2300],
+            "n_chars_clean": [2300, 4300, 3500, 2500, 1500],
+            "duplicate_of": [None] * 5,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def reference() -> pd.DataFrame:
+    return market.load_reference()
+
+
+@pytest.fixture
+def claims(figures, articles) -> pd.DataFrame:
+    return market.share_claims(figures, articles)
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def title(fig: Figure) -> str:
+    return fig._suptitle.get_text().replace("\n", " ")
+
+
+def source(fig: Figure) -> str:
+    lines = [t.get_text() for t in fig.texts if t.get_gid() == "source"]
+    assert len(lines) == 1, "every chart has exactly one source line"
+    return lines[0].replace("\n", " ")
+
+
+def by_gid(ax, gid: str) -> list:
+    return [a for a in ax.get_children() if a.get_gid() == gid]
+
+
+def gid_prefix(ax, prefix: str) -> list:
+    return [a for a in ax.get_children() if (a.get_gid() or "").startswith(prefix)]
+
+
+def ticklabels(ax, axis: str = "y") -> list[str]:
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in labels]
+
+
+def all_texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def legend_texts(legend) -> list[str]:
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def undated_axes(fig: Figure) -> list:
+    return [ax for ax in fig.axes if ax.get_title(loc="center") == "Undated"]
+
+
+# ---------------------------------------------------------------------------------------- the palette
+
+
+def test_palette_covers_the_vocabulary():
+    assert set(charts.TYPE_COLORS) == set(charts.ALLIANCE_TYPES)
+    assert set(charts.TYPE_MARKERS) == set(charts.ALLIANCE_TYPES)
+    assert set(charts.STATUS_STYLES) == set(charts.ALLIANCE_STATUSES)
+    assert len(set(charts.TYPE_COLORS.values())) == 12
+    assert len(set(charts.TYPE_MARKERS.values())) == 12
+    for status, style in charts.STATUS_STYLES.items():
+        assert {"marker", "linestyle", "alpha"} <= set(style)
+        assert style["linestyle"] == ("--" if status in ("exploring", "cancelled", "planned") else "-")
+    assert set(charts.TYPE_COLORS.values()) >= {
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+    }
+
+
+# Machado, Oliveira & Fernandes (2009) colour-vision-deficiency simulation matrices (severity 1.0).
+CVD = {
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def _linear(rgb) -> np.ndarray:
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def _to_lab(linear_rgb) -> np.ndarray:
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = m @ linear_rgb / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_types_a_colour_blind_reader_may_confuse_differ_in_marker_shape():
+    family = {m: name for name, markers in charts.MARKER_FAMILIES.items() for m in markers}
+    for matrix in CVD.values():
+        sim = {
+            t: _to_lab(np.clip(np.array(matrix) @ _linear(np.array(to_rgb(c))), 0, 1))
+            for t, c in charts.TYPE_COLORS.items()
+        }
+        for a, b in itertools.combinations(charts.ALLIANCE_TYPES, 2):
+            if np.linalg.norm(sim[a] - sim[b]) < 20:  # CIELAB delta E: hard to tell apart
+                assert family[charts.TYPE_MARKERS[a]] != family[charts.TYPE_MARKERS[b]], (a, b)
+
+
+def test_apply_style_sets_the_collection_style():
+    with matplotlib.rc_context():
+        charts.apply_style()
+        assert matplotlib.rcParams["axes.spines.top"] is False
+        assert matplotlib.rcParams["axes.spines.right"] is False
+        assert matplotlib.rcParams["axes.grid"] is True
+        assert matplotlib.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+
+
+def test_short_id_and_source_line(articles):
+    assert charts.short_id("30283c4c8da0b89a") == "30283c4"
+    assert charts.short_id("seeds/notes") == "notes"
+    line = charts.source_line(articles, dataset="IEA (2025), CC BY 4.0")
+    assert line.startswith("Source: 5 articles (11471af, 25fdc4a, 30283c4, 3874687, f902009)")
+    assert "from Auto Plus, Automotive Powertrain Technology International, carz.com.my, DAX Street" in line
+    assert line.endswith("; IEA (2025), CC BY 4.0")
+    assert charts.source_line(None) == "Source: no data"
+
+
+# ------------------------------------------------------------------------------------------- timeline
+
+
+def test_timeline_lanes_title_and_source(alliances):
+    fig = charts.alliance_timeline(alliances)
+    ax = fig.axes[0]
+    assert ticklabels(ax) == [
+        "Fisker \u2013 Nissan",
+        "Geely \u2013 Renault",
+        "General Motors \u2013 Honda",
+        "Honda \u2013 Nissan",
+        "Mitsubishi Corporation \u2013 Nissan",
+        "Mitsubishi Motors \u2013 Nissan",
+        "Nissan \u2013 Renault",
+    ]
+    # 14 distinct (pair, type) alliances; Nissan is in all but Geely-Renault and the two Honda-GM ones
+    assert title(fig) == "Nissan is in 11 of 14 alliances reported"
+    assert source(fig) == "Source: 5 articles (11471af, 25fdc4a, 30283c4, 3874687, f902009)"
+    assert ax.get_title(loc="left") == "6 dated events, 10 undated; one lane per company pair"
+
+
+def test_timeline_draws_each_precision_honestly(alliances):
+    fig = charts.alliance_timeline(alliances)
+    ax = fig.axes[0]
+    points = by_gid(ax, "point")
+    assert len(points) == 1  # the one day-precision event: a filled marker on that day
+    assert points[0].get_xdata()[0] == mdates.date2num(pd.Timestamp("2024-04-02"))
+    spans = by_gid(ax, "span")
+    assert len(spans) == 3  # two months and a year: spans, not fake days
+    year_span = [s for s in spans if s.get_xdata()[0] == mdates.date2num(pd.Timestamp("2023-01-01"))]
+    assert len(year_span) == 1
+    assert year_span[0].get_xdata()[1] == mdates.date2num(pd.Timestamp("2024-01-01"))  # end inclusive
+    assert year_span[0].get_alpha() < 0.5
+    mids = by_gid(ax, "span-mid")
+    assert len(mids) == 3
+    assert all(m.get_markerfacecolor() == "white" for m in mids)  # hollow: the day is not known
+    assert mdates.num2date(mids[0].get_xdata()[0]).year in (2023, 2024)
+    bars = by_gid(ax, "bar")  # the 2027-2031 window and the planned fiscal year 2026
+    assert len(bars) == 2
+    fy = [b for b in bars if b.get_x() == mdates.date2num(pd.Timestamp("2026-04-01"))]
+    assert fy and fy[0].get_width() == pytest.approx(365)
+    assert {e.get_linestyle() for e in by_gid(ax, "bar-edge")} == {"--"}  # planned: dashed
+    assert len(by_gid(ax, "status")) == 6  # a status glyph beside every dated event
+
+
+def test_timeline_lists_undated_events_in_their_own_panel(alliances):
+    fig = charts.alliance_timeline(alliances)
+    (panel,) = undated_axes(fig)
+    assert len(fig.axes) == 2
+    # 11 undated rows; the Nissan-Fisker investment is reported by two articles and drawn once, with "x2"
+    assert len(by_gid(panel, "undated")) == 10
+    assert [t.get_text() for t in by_gid(panel, "count")] == ["\u00d72"]
+    assert panel.get_xticks().size == 0  # not on the time axis
+    # the panel shares the lanes: Honda-GM's two undated events sit on the Honda-GM lane
+    lane = ticklabels(fig.axes[0]).index("General Motors \u2013 Honda")
+    ys = [line.get_ydata()[0] for line in by_gid(panel, "undated")]
+    assert ys.count(lane) == 2
+
+
+def test_timeline_without_undated_rows_has_no_panel(alliances):
+    fig = charts.alliance_timeline(alliances.dropna(subset=["start_date"]))
+    assert undated_axes(fig) == []
+    assert len(fig.axes) == 1
+
+
+def test_timeline_legend_has_types_statuses_and_precision(alliances):
+    fig = charts.alliance_timeline(alliances)
+    (legend,) = [child for child in fig.axes[0].get_children() if isinstance(child, matplotlib.legend.Legend)]
+    texts = legend_texts(legend)
+    for expected in ("Alliance type", "Status", "Date shown as", "MOU", "joint development", "scale back"):
+        assert expected in texts
+    assert (
+        "exact day" in texts
+        and "month / quarter / year (span)" in texts
+        and "planned window / range" in texts
+    )
+    statuses = [t for t in texts if t.endswith(("signed", "exploring", "planned", "cancelled"))]
+    assert len(statuses) == 4
+    assert "acquisition" not in texts  # only the types present
+
+
+def test_timeline_focus_keeps_lanes_with_the_company(alliances):
+    fig = charts.alliance_timeline(alliances, focus="honda")  # any case
+    assert ticklabels(fig.axes[0]) == ["Honda \u2013 General Motors", "Honda \u2013 Nissan"]
+    assert title(fig) == "Honda is in 4 of 14 alliances reported"
+    assert source(fig) == "Source: 2 articles (30283c4, 3874687)"
+
+
+def test_timeline_window(alliances):
+    fig = charts.alliance_timeline(alliances, since="2024-01-01", until="2024-12-31")
+    ax = fig.axes[0]
+    assert len(by_gid(ax, "bar")) == 0 and len(by_gid(ax, "span")) == 2
+    assert ax.get_xlim() == (
+        mdates.date2num(pd.Timestamp("2024-01-01")),
+        mdates.date2num(pd.Timestamp("2025-01-01")),
+    )
+    assert "window 2024-01-01 to 2024-12-31" in ax.get_title(loc="left")
+    assert title(fig) == "Nissan is in 10 of 13 alliances reported"  # the 2023 scale-back is outside
+
+
+def test_timeline_empty_input():
+    for frame in (pd.DataFrame(columns=COLUMNS), pd.DataFrame()):
+        fig = charts.alliance_timeline(frame)
+        assert "No dated alliances" in all_texts(fig)
+        assert title(fig) == "No alliances reported"
+        assert source(fig) == "Source: no data"
+
+
+def test_timeline_with_only_undated_rows(alliances):
+    fig = charts.alliance_timeline(alliances[alliances["start_date"].isna()])
+    assert "No dated alliances" in all_texts(fig)
+    assert len(undated_axes(fig)) == 1
+    assert len(ticklabels(fig.axes[0])) == 6
+
+
+def test_timeline_tolerates_messy_values(alliances):
+    messy = alliances.copy()
+    messy.loc[0, "type"] = "friendship"  # not in the vocabulary: drawn as "other"
+    messy.loc[1, "status"] = None
+    messy.loc[2, "party_b"] = None
+    messy.loc[3, ["start_date", "end_date"]] = ["2027-03-31", "2026-04-01"]  # swapped
+    messy.loc[4, "start_date"] = "not a date"
+    fig = charts.alliance_timeline(messy)
+    assert "Mitsubishi Motors \u2013 unnamed party" not in ticklabels(fig.axes[0])
+    assert any("unnamed party" in label for label in ticklabels(fig.axes[0]))
+    assert any(t.endswith("status unknown") for t in all_texts(fig))
+
+
+# -------------------------------------------------------------------------------------------- network
+
+
+def test_network_nodes_edges_and_sizes(alliances, mentions):
+    fig = charts.alliance_network(alliances, mentions)
+    ax = fig.axes[0]
+    (nodes,) = by_gid(ax, "nodes")
+    assert len(nodes.get_offsets()) == 8
+    edges = gid_prefix(ax, "edge:")
+    assert len(edges) == 14  # one per company pair and type
+    sizes = dict(
+        zip(sorted(set(alliances["party_a"]) | set(alliances["party_b"])), nodes.get_sizes(), strict=True)
+    )
+    assert max(sizes, key=sizes.get) == "Nissan"  # 40 company mentions; the 50 place mentions do not count
+    assert sizes["Honda"] > sizes["Fisker"] > sizes["Geely"]
+    assert title(fig) == "Nissan links to 5 of the 7 other companies in the reported alliances"
+    assert source(fig).startswith("Source: 5 articles")
+
+
+def test_network_edge_styles(alliances, mentions):
+    ax = charts.alliance_network(alliances, mentions).axes[0]
+    edges = {e.get_gid(): e for e in gid_prefix(ax, "edge:")}
+    fisker = edges["edge:Fisker|Nissan|investment"]
+    assert fisker.get_linestyle() == "--"  # only ever "exploring"
+    assert fisker.get_linewidth() > edges["edge:Fisker|Nissan|platform_sharing"].get_linewidth()  # 2 reports
+    assert edges["edge:Honda|Nissan|mou"].get_linestyle() == "-"
+    assert matplotlib.colors.same_color(
+        edges["edge:Honda|Nissan|mou"].get_edgecolor()[:3], charts.TYPE_COLORS["mou"]
+    )
+    # four types between Nissan and Mitsubishi Motors: four parallel edges with different curvature
+    rads = [e.get_connectionstyle().rad for gid, e in edges.items() if "Mitsubishi Motors|Nissan" in gid]
+    assert len(rads) == 4 and len(set(rads)) == 4
+
+
+def test_network_labels_do_not_overlap(alliances, mentions):
+    fig = charts.alliance_network(alliances, mentions)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = gid_prefix(ax, "label:")
+    assert len(labels) == 8
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+    legend_text = legend_texts(fig.legends[0])
+    assert (
+        "Alliance type" in legend_text
+        and "MOU" in legend_text
+        and "node area: company mentions" in legend_text
+    )
+
+
+def test_network_focus_and_layout_is_deterministic(alliances, mentions):
+    fig = charts.alliance_network(alliances, mentions, focus="Honda")
+    (nodes,) = by_gid(fig.axes[0], "nodes")
+    assert len(nodes.get_offsets()) == 3
+    assert title(fig) == "Honda has 2 alliance partners across 4 reported alliances"
+    again = charts.alliance_network(alliances, mentions, focus="Honda")
+    np.testing.assert_array_equal(nodes.get_offsets(), by_gid(again.axes[0], "nodes")[0].get_offsets())
+
+
+def test_network_without_mentions_and_empty(alliances):
+    fig = charts.alliance_network(alliances)
+    assert "node area: alliances" in legend_texts(fig.legends[0])
+    empty = charts.alliance_network(pd.DataFrame(columns=COLUMNS))
+    assert title(empty) == "No alliances reported"
+    assert "No alliances to draw" in all_texts(empty)
+
+
+# --------------------------------------------------------------------------------------- market share
+
+
+def test_market_share_chart_lines_claims_and_title(reference, claims):
+    fig = charts.market_share_chart(reference, claims)
+    ax = fig.axes[0]
+    assert sorted(line.get_gid() for line in gid_prefix(ax, "reference:")) == [
+        "reference:China",
+        "reference:Europe",
+        "reference:Japan",
+        "reference:United States",
+        "reference:World",
+    ]
+    assert len(by_gid(ax, "claim")) == 3
+    china = [line for line in by_gid(ax, "claim") if line.get_ydata()[0] == 20 and line.get_marker() == "D"]
+    assert china and matplotlib.colors.same_color(
+        china[0].get_markerfacecolor(), charts.REGION_COLORS["China"]
+    )
+    assert len(by_gid(ax, "claim-arrow")) == 1  # "more than 20%" in Europe
+    assert by_gid(ax, "claim-tolerance")  # "approximately 20%" in China
+    labels = [t.get_text() for t in by_gid(ax, "claim-label")]
+    assert "China ~20% [30283c4]\nlower than IEA 2023: 38%" in labels
+    assert "Europe >20% [aaaabbb]\nconsistent (vs IEA 2023: 22%)" in labels
+    assert (
+        title(fig) == "2 of 3 EV market-share claims in the corpus match IEA data; China ~20% vs 38% in 2023"
+    )
+    assert source(fig) == (
+        "Source: 2 articles (30283c4, aaaabbb); IEA (2025) Global EV Outlook 2025, CC BY 4.0"
+    )
+    legend = legend_texts(ax.get_legend())
+    assert legend[:5] == ["World", "China", "Europe", "United States", "Japan"]
+    assert "claim, approximately (bar: tolerance)" in legend and "claim, more than / at least" in legend
+
+
+def test_market_share_chart_callouts_do_not_overlap(reference, claims):
+    fig = charts.market_share_chart(reference, claims)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in by_gid(fig.axes[0], "claim-label")]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+
+
+def test_market_share_chart_without_claims(reference):
+    fig = charts.market_share_chart(reference, None)
+    assert title(fig) == "China leads: EVs were 48% of new car sales in 2024 (IEA)"
+    assert source(fig) == "Source: IEA (2025) Global EV Outlook 2025, CC BY 4.0"
+    assert by_gid(fig.axes[0], "claim") == []
+    only = charts.market_share_chart(reference, None, regions=("World",))
+    assert len(gid_prefix(only.axes[0], "reference:")) == 1
+
+
+def test_market_share_chart_accepts_compared_claims_and_notes(reference, claims):
+    compared = market.compare_claims(claims, reference)
+    fig = charts.market_share_chart(
+        reference, compared, regions=("World",), source_note="seeds/; IEA GEO 2025"
+    )
+    regions = {line.get_gid() for line in gid_prefix(fig.axes[0], "reference:")}
+    assert regions == {"reference:World", "reference:China", "reference:Europe"}  # claim regions added
+    assert source(fig) == "Source: seeds/; IEA GEO 2025"
+
+
+def test_market_share_chart_claim_without_reference(reference):
+    claims = pd.DataFrame([{"article_id": "x" * 16, "market": "Norway", "value": 90.0, "qualifier": "exact",
+                            "claim_year": 2023}])  # fmt: skip
+    fig = charts.market_share_chart(reference, claims)
+    labels = [t.get_text() for t in by_gid(fig.axes[0], "claim-label")]
+    assert labels == ["Norway 90% [xxxxxxxxxxxxx\u2026]\nno reference"]
+    assert title(fig) == "No IEA reference for the 1 EV market-share claim in the corpus"
+
+
+# ------------------------------------------------------------------------------------- company shares
+
+
+def test_company_share_chart(figures, reference):
+    fig = charts.company_share_chart(figures, reference=reference)
+    ax = fig.axes[0]
+    assert [label.split("\n")[0] for label in ticklabels(ax)] == ["Honda"]  # not Fisker's workforce cut
+    assert title(fig) == "Honda: less than 0.5% of its car sales were EVs (first nine months of 2023)"
+    assert by_gid(ax, "company-range")  # "less than": the whole range [0, 0.5] is possible
+    assert by_gid(ax, "company-share")[0].get_marker() == "<"
+    assert "World EV share, IEA 2023: 18%" in all_texts(fig)
+    assert source(fig) == "Source: 1 article (3874687); IEA (2025) Global EV Outlook 2025, CC BY 4.0"
+
+
+def test_company_share_chart_several_and_empty(figures):
+    more = figures.copy()
+    more.loc[3, "is_ev_share"] = True  # pretend the 15% were a share: now two rows
+    fig = charts.company_share_chart(more)
+    assert [label.split("\n")[0] for label in ticklabels(fig.axes[0])] == ["Fisker", "Honda"]
+    assert title(fig) == "Fisker reports the highest company EV share (15%), Honda reports the lowest (<0.5%)"
+    empty = charts.company_share_chart(figures[figures["market_kind"] == "market"])
+    assert title(empty) == "No company-level EV share figures in the corpus"
+
+
+# -------------------------------------------------------------------------------------------- corpus
+
+
+def test_length_chart(articles):
+    fig = charts.length_chart(articles)
+    ax = fig.axes[0]
+    labels = ticklabels(ax)
+    assert len(labels) == 5 and labels[0].startswith("11471af  Next-generation")
+    assert "f902009  (no title)" in labels
+    assert by_gid(ax, "raw")[0].get_xdata().tolist() == [2600, 3100, 2300, 3900, 4800]
+    assert (
+        title(fig) == "Cleaning kept 84% of 16,700 characters across 5 articles; 30283c4 lost the most (35%)"
+    )
+    assert "\u221235%" in all_texts(fig)
+    few = charts.length_chart(articles, max_rows=2)
+    assert len(ticklabels(few.axes[0])) == 2
+    assert "the 2 most trimmed of 5 shown" in few.axes[0].get_title(loc="left")
+    assert title(few) == title(fig)  # the finding is about the whole corpus
+
+
+def test_coverage_chart(articles):
+    extra = pd.DataFrame({"article_id": ["x1", "x2", "x3"], "source": ["DAX Street", None, ""],
+                          "published": [None, "2023-12-20", "2023"]})  # fmt: skip
+    fig = charts.coverage_chart(pd.concat([articles, extra], ignore_index=True))
+    ax = fig.axes[0]
+    assert ticklabels(ax, "x") == [
+        "2023-12",
+        "2023 (no month)",
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-04",
+        "undated",
+    ]
+    heights: dict[float, float] = {}
+    for patch in gid_prefix(ax, "source:"):
+        heights[patch.get_x()] = heights.get(patch.get_x(), 0) + patch.get_height()
+    assert [heights[x] for x in sorted(heights)] == [1, 1, 0, 0, 4, 1, 1]  # an empty month is still a bar
+    assert by_gid(ax, "undated")
+    assert title(fig) == "8 articles from 5 named sources; most (4) published in 2024-03; 1 undated"
+    assert "unknown source" in legend_texts(ax.get_legend())
+
+
+def test_coverage_chart_many_sources_and_empty(articles):
+    many = pd.DataFrame({"article_id": [f"{i:016x}" for i in range(12)], "source": [f"S{i:02d}" for i in range(12)],
+                         "published": ["2024-01"] * 12})  # fmt: skip
+    legend = legend_texts(charts.coverage_chart(many, max_sources=4).axes[0].get_legend())
+    assert legend == ["S00", "S01", "S02", "other sources"]
+    assert title(charts.coverage_chart(articles.iloc[0:0])) == "No articles in the corpus"
+
+
+# ------------------------------------------------------------------------------------ every chart
+
+
+@pytest.fixture
+def every_chart(alliances, mentions, figures, articles, reference, claims):
+    return {
+        "timeline": lambda: charts.alliance_timeline(alliances, focus="Nissan"),
+        "network": lambda: charts.alliance_network(alliances, mentions),
+        "market": lambda: charts.market_share_chart(reference, claims),
+        "company": lambda: charts.company_share_chart(figures, reference=reference),
+        "length": lambda: charts.length_chart(articles),
+        "coverage": lambda: charts.coverage_chart(articles),
+    }
+
+
+def test_every_chart_is_a_titled_sourced_unregistered_figure(every_chart, tmp_path):
+    before = plt.get_fignums()
+    for name, make in every_chart.items():
+        fig = make()
+        assert isinstance(fig, Figure), name
+        assert title(fig) and not title(fig).lower().startswith(("alliance timeline", "chart")), name
+        assert source(fig).startswith("Source: "), name
+        fig.savefig(tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000, name
+    assert plt.get_fignums() == before  # nothing registered with pyplot: no double display, no leak
+
+
+def test_every_chart_renders_identically_twice(every_chart):
+    for name, make in every_chart.items():
+        images = []
+        for _ in range(2):
+            buffer = io.BytesIO()
+            make().savefig(buffer, format="png", metadata={"Software": None})
+            images.append(buffer.getvalue())
+        assert images[0] == images[1], name
+
+
+def test_charts_do_not_change_global_style(alliances):
+    before = dict(matplotlib.rcParams)
+    charts.alliance_timeline(alliances)
+    assert dict(matplotlib.rcParams) == before

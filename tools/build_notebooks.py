@@ -1,0 +1,190 @@
+"""Write the numbered notebooks' sources (cells without outputs); `make notebooks` then executes them.
+
+Kept in the repository so the notebooks' structure is reviewable as code; edit here, rebuild, re-execute.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+PARAMS = """# Parameters (papermill injects new values; these defaults render the seeds)
+corpus = None  # list of files/folders; None = seeds/
+processed_dir = None  # folder of processed tables written by the render's data stage; None = compute here
+focus = None  # company to focus on, e.g. "Honda"
+since = None  # only events on or after this ISO date
+until = None  # only events on or before this ISO date
+report_date = None  # the report's date (set by evwatch render)"""
+
+LOAD = """%matplotlib inline
+from helpers import charts, views
+from helpers.pipeline import load_or_run
+
+tables = load_or_run(processed_dir, corpus)
+articles = tables["articles"]"""
+
+
+def md(text: str):
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str, tags: tuple[str, ...] = ()):
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def notebook(cells) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def corpus_nb():
+    return notebook(
+        [
+            md("# The corpus: what went in, what cleaning kept, what was set aside"),
+            md(
+                "Every report starts here. This notebook loads the corpus (by default the five seed articles in "
+                "`seeds/`), cleans each article of page furniture, looks for duplicate copies and lists the inputs "
+                "that could not be read. Nothing is dropped silently: each removed line and each rejected file "
+                "appears below with its reason."
+            ),
+            code(PARAMS, ("parameters",)),
+            code(LOAD),
+            code("print(views.corpus_headline(tables))", ("headline",)),
+            md(
+                "## The articles\n\nOne row per article. `published` carries its precision (`day`, `month`, `year`) "
+                "and its basis: `metadata` (the sidecar `metadata.csv` or the page's own metadata), `dateline` (a "
+                "date printed in the text) or `unknown`. `kept_pct` is the share of the raw text left after cleaning."
+            ),
+            code("views.article_table(articles)"),
+            md(
+                "## How much text cleaning removed\n\nHollow markers are the raw length, filled markers the clean "
+                "length. A large gap means a page heavy with widgets, promos or related links."
+            ),
+            code("charts.length_chart(articles)"),
+            md(
+                "## When the articles were published\n\nArticles per month of publication, by source. Articles "
+                "without a known date get their own bar rather than a made-up one."
+            ),
+            code("charts.coverage_chart(articles)"),
+            md(
+                "## What cleaning removed, and why\n\nLine rules recognise reading-time notes, image placeholders, "
+                "breadcrumbs, related-link lists, share/subscribe/comment widgets, author bios and promos; lines that "
+                "recur across several articles of one source are removed as template text. The first table counts "
+                "lines per reason; the second lists every removed line so the cleaning can be audited."
+            ),
+            code('views.removed_summary(tables["removed_lines"])'),
+            code('views.removed_lines(tables["removed_lines"], articles)'),
+            md(
+                "## Duplicates\n\nSyndicated copies and re-posts are grouped with the article they repeat (exact "
+                "copies by hash, near copies by MinHash similarity of word 5-grams). An empty table means every "
+                "article is distinct."
+            ),
+            code('views.duplicates_table(tables["duplicates"], articles)'),
+            md(
+                "## Quarantine\n\nInputs that could not become articles: binary or empty files, text that is not "
+                "UTF-8, malformed JSON or CSV records, files over the size limit. An empty table means every input "
+                "was read."
+            ),
+            code('views.quarantine_table(tables["quarantine"])'),
+        ]
+    )
+
+
+def extraction_nb():
+    return notebook(
+        [
+            md("# Extraction: companies, people, figures, dates and alliance events, with their evidence"),
+            md(
+                "From each clean article the extractor reads who is mentioned (companies, people with their role, "
+                "products, places), which figures are quoted (money, percentages, counts) and what they measure, "
+                "which time expressions place events in time, and which alliances the text reports. Every fact keeps "
+                "its article id, character offsets and evidence sentence. The last section scores the extractor "
+                "against the hand annotations of the seeds."
+            ),
+            code(
+                PARAMS
+                + "\ngold_file = None  # hand annotations to score against; None = ../shared/gold/seeds.json\n"
+                "max_articles_shown = 5  # articles to show with highlighted mentions",
+                ("parameters",),
+            ),
+            code(LOAD + "\nfrom IPython.display import HTML\n\nfrom helpers import config, evaluate"),
+            code("print(views.extraction_headline(tables))", ("headline",)),
+            md(
+                "## Facts per article\n\nHow many distinct companies, people and places each article names, and how many figures, time expressions and alliance events were read from it."
+            ),
+            code("views.facts_per_article(tables)"),
+            md(
+                "## Mentions in context\n\nEach article's text with its mentions marked: blue companies, orange "
+                "people, green products, purple places, grey cited publications. Hover a mark to see the canonical "
+                'name ("Mitsubishi" resolves to Mitsubishi Motors or Mitsubishi Corporation from the article\'s '
+                "other mentions)."
+            ),
+            code(
+                'shown = articles.sort_values("path").head(max_articles_shown)\n'
+                "pieces = []\n"
+                "for art in shown.itertuples():\n"
+                '    m = tables["mentions"][tables["mentions"]["article_id"] == art.article_id]\n'
+                "    pieces.append(views.highlight_html(art.body, m, title=views.label(art.title, art.path)))\n"
+                'HTML("<hr>".join(pieces))'
+            ),
+            md("## People\n\nPeople named next to a role title, with the organisation they speak for."),
+            code('views.people_table(tables["mentions"])'),
+            md(
+                "## Figures\n\nMoney (with currency and US-dollar value), percentages and counts, each with its "
+                'qualifier ("more than", "approximately"), what it measures, the market or company it is about, '
+                "and its period when the sentence gives one."
+            ),
+            code('views.figures_table(tables["figures"], articles)'),
+            md(
+                "## Time expressions\n\nDates as written and as normalized against the publication date. A year-only "
+                "date covers the whole year; a Japanese fiscal year N runs from April N to March N+1; relative "
+                "expressions in an undated article stay unresolved."
+            ),
+            code('views.timeline_table(tables["timeline"], articles)'),
+            md(
+                "## Alliance events\n\nOne row per relationship a sentence states: parties, type, status, time, and the evidence sentence."
+            ),
+            code(
+                'HTML(views.html_table(views.alliance_table(tables["alliances"], articles, focus), link_column="url"))'
+            ),
+            md(
+                "## How good is the extractor?\n\nPrecision, recall and F1 against the hand annotations in "
+                "`../shared/gold/seeds.json` (articles of the corpus that the gold file annotates). Alliance pairs are "
+                "unordered; a figure matches on kind, value and market/company; a date matches when its text is found "
+                "and normalized as annotated. The table after it lists every miss and false alarm."
+            ),
+            code(
+                "from pathlib import Path\n\ngold_path = Path(gold_file) if gold_file else config.GOLD_FILE\n"
+                "result = evaluate.evaluate(tables, evaluate.load_gold(gold_path)) if gold_path.exists() else None\n"
+                'result["scores"] if result else "No gold file found: evaluation skipped."'
+            ),
+            code('result["errors"] if result else None'),
+        ]
+    )
+
+
+def main() -> int:
+    builders = {"01-corpus.ipynb": corpus_nb, "02-extraction.ipynb": extraction_nb}
+    wanted = sys.argv[1:] or list(builders)
+    for name in wanted:
+        nbformat.write(builders[name](), NOTEBOOKS / name)
+        print("wrote", NOTEBOOKS / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
