@@ -311,6 +311,7 @@ def test_compare_keeps_claim_columns_and_does_not_mutate(reference):
     pd.testing.assert_frame_equal(claims, before)
     assert list(out.columns) == list(claims.columns) + market.COMPARISON_COLUMNS
     assert out["evidence"].item() == "x"
+    assert out.index.tolist() == [7]  # the caller's index is kept
     assert set(out["verdict"]) <= set(market.VERDICTS)
     # comparing twice replaces the comparison columns instead of duplicating them
     again = market.compare_claims(out, reference, region_map={})

@@ -14,12 +14,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 PARAMS = """# Parameters (papermill injects new values; these defaults render the seeds)
-corpus = None  # list of files/folders; None = seeds/
-processed_dir = None  # folder of processed tables written by the render's data stage; None = compute here
+corpus = None  # list of files or folders (None: the seeds)
+processed_dir = None  # folder of tables from the render data stage (None: compute here)
 focus = None  # company to focus on, e.g. "Honda"
 since = None  # only events on or after this ISO date
 until = None  # only events on or before this ISO date
-report_date = None  # the report's date (set by evwatch render)"""
+report_date = None  # the date of the report (set by evwatch render)"""
 
 LOAD = """%matplotlib inline
 from helpers import charts, views
@@ -117,7 +117,7 @@ def extraction_nb():
             ),
             code(
                 PARAMS
-                + "\ngold_file = None  # hand annotations to score against; None = ../shared/gold/seeds.json\n"
+                + "\ngold_file = None  # hand annotations to score against (None: the seeds gold file)\n"
                 "max_articles_shown = 5  # articles to show with highlighted mentions",
                 ("parameters",),
             ),
@@ -177,8 +177,98 @@ def extraction_nb():
     )
 
 
+def alliances_nb():
+    return notebook(
+        [
+            md("# Who is partnering with whom, and when?"),
+            md(
+                "The alliance events extracted from the corpus, drawn three ways: a timeline (when each tie was "
+                "reported, at the precision the text gives), a network (who is tied to whom, and how), and the table "
+                "of events with the sentence that supports each one. Set `focus` to follow one company, and "
+                "`since`/`until` to narrow the time window."
+            ),
+            code(PARAMS, ("parameters",)),
+            code(
+                LOAD
+                + '\nfrom IPython.display import HTML\n\nalliances = views.in_window(tables["alliances"], since, until)'
+            ),
+            code("print(views.alliance_headline(alliances, focus))", ("headline",)),
+            md(
+                "## Timeline\n\nOne lane per company pair. A filled marker sits at a stated day; a date known only "
+                "to the month or year is drawn as a translucent span over that period with a hollow marker, never as "
+                'a made-up day; planned windows ("between 2027 and 2031") are bars. Events the text does not date '
+                "are listed apart, in the *Undated* panel, rather than placed at an invented date."
+            ),
+            code("charts.alliance_timeline(alliances, focus=focus, since=since, until=until)"),
+            md(
+                "## Network\n\nCompanies are nodes, sized by how often the corpus mentions them; edges are alliance "
+                "types (colour and marker per type, as in every chart of this collection), dashed when the tie is "
+                "only explored, planned or cancelled."
+            ),
+            code('charts.alliance_network(alliances, tables["mentions"], focus=focus)'),
+            md(
+                "## The events and their evidence\n\nEach row is one relationship a sentence states, with its type, "
+                "status, date as normalized, the extractor's confidence, and the evidence sentence; the article "
+                "title links to the original when its address is known."
+            ),
+            code(
+                'HTML(views.html_table(views.alliance_table(alliances, articles, focus), link_column="url"))'
+            ),
+        ]
+    )
+
+
+def market_share_nb():
+    return notebook(
+        [
+            md("# How much of the market is electric, and do the articles agree with the data?"),
+            md(
+                "The reference series is the IEA's electric-car share of new car sales (BEV + PHEV) by region "
+                "(`data/reference/iea_ev_sales_share.csv`, Global EV Outlook 2025, CC BY 4.0). On top of it sit the "
+                "market-share claims the articles make. Each claim is compared with the reference for the same "
+                'market in the nearest year, honouring its qualifier ("approximately 20%", "less than 0.5%").'
+            ),
+            code(
+                PARAMS
+                + "\nreference_file = None  # CSV with region, year, ev_sales_share_pct (None: the IEA series)",
+                ("parameters",),
+            ),
+            code(
+                LOAD + "\nfrom helpers import market\n\n"
+                "reference = market.load_reference(reference_file)\n"
+                'claims = market.share_claims(tables["figures"], articles)\n'
+                "comparison = market.compare_claims(claims, reference)"
+            ),
+            code("print(views.market_headline(comparison))", ("headline",)),
+            md(
+                "## EV share of new car sales: reference and claims\n\nLines are the reference series; points are "
+                "the articles' claims, placed at the year they describe (the stated period, else the latest full "
+                'year before publication), with arrows for "more than" / "less than" claims.'
+            ),
+            code("charts.market_share_chart(reference, comparison)"),
+            md(
+                "## Each claim beside the reference\n\n`verdict` says whether the claim is consistent with the "
+                "reference (within 2 percentage points or 15%, whichever is larger), higher or lower, and by how "
+                "much; `comparison` says it in words."
+            ),
+            code("views.comparison_table(comparison)"),
+            md(
+                "## Company-level figures\n\nShares the articles quote for a company rather than a market, such as "
+                "an automaker's EV share of its own sales. These have no market series to compare with, so they get "
+                "their own chart."
+            ),
+            code('charts.company_share_chart(tables["figures"])'),
+        ]
+    )
+
+
 def main() -> int:
-    builders = {"01-corpus.ipynb": corpus_nb, "02-extraction.ipynb": extraction_nb}
+    builders = {
+        "01-corpus.ipynb": corpus_nb,
+        "02-extraction.ipynb": extraction_nb,
+        "03-alliances.ipynb": alliances_nb,
+        "04-market-share.ipynb": market_share_nb,
+    }
     wanted = sys.argv[1:] or list(builders)
     for name in wanted:
         nbformat.write(builders[name](), NOTEBOOKS / name)

@@ -83,8 +83,9 @@ def extract_alliances(
             rows.extend(events)
             if events:
                 context["last_pair"] = (events[-1]["party_a"], events[-1]["party_b"])
+    product_ends = [m.end for m in mentions if m.kind == "product"]
     for row in rows:
-        _attach_time_and_money(row, timeline, figures, published, published_precision)
+        _attach_time_and_money(row, timeline, figures, published, published_precision, product_ends)
     return _consolidate(rows)
 
 
@@ -165,14 +166,21 @@ def _clause_events(
     coref = [c_start + m.start() for m in _COREF.finditer(clause)]
     competitive = bool(_COMPETITION.search(clause))
     events: dict[tuple[str, str], dict] = {}
-    for type_, t_start, t_end in triggers:
+    previous: tuple[int, list[tuple[str, str]]] | None = None
+    for type_, t_start, t_end in sorted(triggers, key=lambda t: t[1]):
         if negation and c_start + negation.start() < t_start:
             continue
         pairs, how = _parties_for(
             body, t_start, t_end, groups, parties, sentence_parties, coref, salience, c_end
         )
+        if not pairs:
+            pairs, how = _implicit_parties(
+                body, c_start, t_start, t_end, parties, salience, context, previous
+            )
         if how in ("pair", "coordination") and competitive:
             continue
+        if pairs:
+            previous = (t_end, pairs)
         for a, b in pairs:
             key = (a, b) if a <= b else (b, a)
             status = _status(body, kb, type_, c_start, c_end, t_start, t_end)
@@ -198,6 +206,7 @@ def _implicit_parties(
     body: str,
     c_start: int,
     t_start: int,
+    t_end: int,
     parties: list[Mention],
     salience: list[tuple[int, str]],
     context: dict,
@@ -207,7 +216,11 @@ def _implicit_parties(
     if previous and t_start - previous[0] <= 40:  # "partnership with Honda to co-develop ..."
         return previous[1], "link"
     before = body[c_start:t_start]
-    if _THE_TWO.search(before) and context.get("last_pair") and not parties:
+    if (
+        _THE_TWO.search(body, c_start, min(len(body), t_end + 40))
+        and context.get("last_pair")
+        and not parties
+    ):
         return [context["last_pair"]], "coref"
     names = sorted({_name(m) for m in parties})
     if len(names) == 1 and (_PRONOUN.search(before) or _ANAPHORIC.search(body[c_start : t_start + 60])):
@@ -361,6 +374,7 @@ def _attach_time_and_money(
     figures: list[dict],
     published: str | None,
     published_precision: str | None,
+    product_ends: list[int],
 ) -> None:
     s_start, s_end = row.pop("_sentence")
     times = [
@@ -370,6 +384,9 @@ def _attach_time_and_money(
         and s_start <= t["start"] < s_end
         and t.get("normalized")
         and t.get("role") != "published"
+        and not any(
+            0 <= t["start"] - end <= 25 for end in product_ends
+        )  # "the Fisker Alaska, slated for 2026"
     ]
     row.update({"when": None, "precision": None, "start_date": None, "end_date": None, "value_usd": None})
     if times:

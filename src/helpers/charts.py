@@ -39,21 +39,6 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from helpers import market
 
-ALLIANCE_TYPES = (
-    "mou",
-    "joint_development",
-    "investment",
-    "joint_venture",
-    "supply",
-    "platform_sharing",
-    "technology_sharing",
-    "merger_talks",
-    "acquisition",
-    "cancellation",
-    "scale_back",
-    "other",
-)
-ALLIANCE_STATUSES = ("exploring", "announced", "signed", "planned", "active", "cancelled", "reduced")
 TENTATIVE_STATUSES = ("exploring", "cancelled", "planned")
 
 # Okabe & Ito (2008) colour-blind-safe palette; black is kept for text and the World series.
@@ -86,6 +71,8 @@ TYPE_COLORS = {
     "scale_back": "#A89A00",  # Okabe-Ito yellow, darkened for contrast on white
     "other": OKABE_ITO["grey"],
 }
+# The vocabulary of design.md, in its order (legends list types and statuses in this order).
+ALLIANCE_TYPES = tuple(TYPE_COLORS)
 TYPE_MARKERS = {
     "mou": "o",
     "joint_development": "s",
@@ -122,6 +109,7 @@ STATUS_STYLES = {
     "cancelled": {"marker": "$\\times$", "linestyle": "--", "alpha": 0.6, "label": "cancelled"},
     "reduced": {"marker": "$\\downarrow$", "linestyle": "-", "alpha": 0.8, "label": "reduced"},
 }
+ALLIANCE_STATUSES = tuple(STATUS_STYLES)
 UNKNOWN_STATUS_STYLE = {"marker": "$\\cdot$", "linestyle": ":", "alpha": 0.7, "label": "status unknown"}
 
 # EV market-share charts: one colour per region (fixed for the usual ones so every report agrees).
@@ -229,7 +217,7 @@ def short_id(article_id: object) -> str:
     return stem if len(stem) <= 14 else stem[:13] + "\u2026"
 
 
-def source_line(frame: pd.DataFrame | None, noun: str = "article", dataset: str | None = None) -> str:
+def source_line(frame: pd.DataFrame | None, dataset: str | None = None) -> str:
     """'Source: 5 articles (25fdc4a, f902009, ...)' for the article ids in `frame`, plus `dataset`.
 
     The publications (a `source` column) are named too when the frame carries them.
@@ -238,7 +226,7 @@ def source_line(frame: pd.DataFrame | None, noun: str = "article", dataset: str 
     if frame is not None and "article_id" in frame.columns and frame["article_id"].notna().any():
         ids = sorted(frame["article_id"].dropna().astype(str).unique())
         shown = ", ".join(short_id(i) for i in ids[:6]) + (f", +{len(ids) - 6} more" if len(ids) > 6 else "")
-        text = f"{_plural(len(ids), noun)} ({shown})"
+        text = f"{_plural(len(ids), 'article')} ({shown})"
         if "source" in frame.columns:
             pubs = frame["source"].dropna().astype(str).str.strip().replace("", np.nan).dropna().unique()
             pubs = sorted(pubs, key=lambda p: (p.casefold(), p))

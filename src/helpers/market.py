@@ -246,7 +246,7 @@ def compare_claims(
     Adds the columns in `COMPARISON_COLUMNS`; `diff_pp` = claim - reference (percentage points) and
     `diff_rel` = diff_pp / reference.
     """
-    out = claims.copy().reset_index(drop=True)
+    out = claims.copy()
     if region_map is None:
         region_map = load_region_map()
     ref = reference.dropna(subset=["region", "year", "ev_sales_share_pct"])

@@ -1,10 +1,11 @@
 """Time expressions in an article body, normalized against the publication date (the `timeline` table).
 
 Why this shape: dates are what make alliance facts comparable over time, and a general date parser run over
-every sentence cost 96% of a pipeline's time. So candidates are found with a few compiled regexes whose first
-character is a literal (the regex engine then skips ahead without trying every position), anchored on
-month names, four-digit years and unit words (year, month, quarter, half, fiscal, FY, Q3 ...); only those
-spots are looked at more closely, and normalizations are cached.
+every sentence cost 96% of a pipeline's time. So one compiled prefix-trie regex (every alternative starts with
+a literal, so the engine skips ahead instead of trying each position) finds the anchors: month names,
+four-digit years, Q3/1H, unit words (year, month, week, quarter, half, fiscal, FY ...). Only those spots get a
+closer look with small context patterns, gated by the word before them; normalizations are cached, and
+sentences are split only around the expressions found (or taken from the caller).
 
 Normalized values keep the precision that the text states:
 
@@ -399,8 +400,11 @@ def extract_timeline(
     cands = _merge_ranges(body, _drop_overlaps(_candidates(body)))
     sents = _Sentences(body, sentences)
     rows: list[dict] = []
+    evidence_span, evidence = (-1, -1), ""
     for start, end, spec in cands:
         s_start, s_end = sents.span(start, end)
+        if (s_start, s_end) != evidence_span:  # rows of one sentence share one string
+            evidence_span, evidence = (s_start, s_end), body[s_start:s_end]
         local = _local_cue(body, start)
         tense = _tense(body, s_start, s_end, start, end) if local != "deadline" else "future"
         if tense == "future" and spec[0] in _PERIOD_KINDS and _REPORTING.search(body, s_start, s_end):
@@ -418,7 +422,7 @@ def extract_timeline(
                 "role": _role(spec, local, tense),
                 "start": start,
                 "end": end,
-                "evidence": body[s_start:s_end],
+                "evidence": evidence,
             }
         )
     return rows
@@ -472,6 +476,8 @@ def _part_interval(part: str, whole: str) -> tuple[date, date]:
             day = date(y, int(m["m"]), int(m["d"]))
             return day, day
         if m["m"]:
+            if not 1 <= int(m["m"]) <= 12:
+                raise ValueError(m["m"])
             return _month_span(y, int(m["m"]), 1)
         return date(y, 1, 1), date(y, 12, 31)
     except (ValueError, OverflowError) as exc:
@@ -1428,6 +1434,7 @@ class _Sentences:
         self.body = body
         self.spans = spans
         self.last: tuple[int, int] = (0, 0)
+        self.para: tuple[int, int] = (0, -1)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         last = self.last
@@ -1445,10 +1452,13 @@ class _Sentences:
 
     def _window(self, start: int, end: int) -> tuple[int, int]:
         body = self.body
-        ps = body.rfind("\n", 0, start) + 1
-        pe = body.find("\n", end)
-        if pe == -1:
-            pe = len(body)
+        ps, pe = self.para
+        if not ps <= start < end <= pe:  # expressions come in text order: one look-up per paragraph
+            ps = body.rfind("\n", 0, start) + 1
+            pe = body.find("\n", start)
+            if pe == -1:
+                pe = len(body)
+            self.para = (ps, pe)
         k, reach = 1, 400
         while True:
             # Window start: the word before the k-th possible sentence end left of the expression, so that

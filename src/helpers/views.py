@@ -214,7 +214,7 @@ def alliance_headline(alliances: pd.DataFrame, focus: str | None = None) -> str:
     newest = ""
     if not dated.empty:
         last = dated.iloc[-1]
-        newest = f"; newest dated: {last['party_a']}–{last['party_b']} {last['type']} ({last['when']})"
+        newest = f"; latest dated: {last['party_a']}–{last['party_b']} {str(last['type']).replace('_', ' ')} ({last['when']})"
     scope = f" involving {focus}" if focus else ""
     return f"{len(df)} alliance events between {len(pairs)} company pairs{scope}{newest}"
 
@@ -285,3 +285,31 @@ def html_table(df: pd.DataFrame, link_column: str | None = None) -> str:
 def label(title: object, path: object) -> str:
     """An article's display label: its title when it has one, else its file name."""
     return title if isinstance(title, str) and title else str(path).rsplit("/", 1)[-1]
+
+
+def in_window(df: pd.DataFrame, since: str | None = None, until: str | None = None) -> pd.DataFrame:
+    """Rows whose date span meets [since, until]; undated rows are kept (they are shown apart, not dropped)."""
+    out = df
+    if since:
+        out = out[out["end_date"].isna() | (out["end_date"].astype("string") >= since)]
+    if until:
+        out = out[out["start_date"].isna() | (out["start_date"].astype("string") <= until)]
+    return out.reset_index(drop=True)
+
+
+def market_headline(comparison: pd.DataFrame) -> str:
+    """One line: how many market-share claims and how they compare with the reference."""
+    if comparison.empty:
+        return "No EV market-share claims in the corpus"
+    counts = comparison["verdict"].value_counts()
+    parts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+    return f"{len(comparison)} EV market-share claims vs the reference: {parts}"
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Claims beside the reference value for the same market and nearest year, with the verdict."""
+    cols = ["market", "value", "qualifier", "claim_year", "reference_region", "reference_year", "reference_value",
+            "diff_pp", "verdict", "comparison", "evidence"]  # fmt: skip
+    if comparison.empty:
+        return pd.DataFrame(columns=cols)
+    return comparison[cols].sort_values(["market", "claim_year", "value"]).reset_index(drop=True)
