@@ -46,7 +46,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("image_placeholder", r"(?:\(|\[)?(?:photo|image|picture)s?\s*(?:by|via|courtesy of)\b.{0,80}"),
         ("image_placeholder", r".{0,60}\b(?:getty images|shutterstock|afp via getty|/ ?reuters photo)\)?"),
         ("related_links", r"(?:read|see)\s+(?:also|more|next)\s*:?.{0,0}"),
-        ("related_links", r"(?:also read|related(?: articles| stories| posts| news)?|recommended(?: for you)?|more from .{1,40}|you may also like|trending(?: now)?|most read|popular)\s*:?"),
+        ("related_links", r"(?:also read|related(?: articles| stories| posts| news| coverage| reading)?|further reading|more coverage|previously on .{1,60}|recommended(?: for you)?|more from .{1,40}|you may also like|trending(?: now)?|most read|popular)\s*:?"),
         ("share_widget", r"(?:share(?: this(?: article| story| post)?)?(?: on)?|tweet|pin it|copy link|print|email|e-mail|facebook|twitter|x|linkedin|whatsapp|reddit|telegram|flipboard)\s*:?"),
         ("share_widget", r"(?:share|follow us)(?: on)?\s*:?\s*(?:facebook|twitter|x|linkedin|whatsapp|email|[,|/ ])+"),
         ("subscribe_widget", r"(?:subscribe|sign up|join)\b.{0,120}(?:newsletter|news|updates|inbox|free|today|event|alerts?)\b.{0,40}"),
@@ -61,20 +61,32 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("promo", r"(?:want|looking) to (?:learn|know|read) more\b.{0,200}"),
         ("promo", r"(?:click here|download (?:our|the) app|get the app|advertise with us|sponsored by).{0,200}"),
         ("copyright", r"(?:©|\(c\)|copyright)\s*.{0,160}|all rights reserved\.?"),
+        ("credits", r"(?:reporting|writing|additional reporting|editing|compiled|research) by .{2,200}"),
+        ("credits", r"(?:our standards|trust principles)\s*:.{0,200}"),
+        ("byline", r"(?:staff report|staff writer|staff reporter|by staff|wire report|from wire reports)"),
+        ("dateline", r"(?:updated|posted|published|last updated)\s*:?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?.{0,30}"),
+        ("promo", r"(?:have a (?:news )?tip|got a (?:news )?tip|send us a tip)\b.{0,120}"),
+        ("comments_widget", r"comments are (?:closed|disabled)\.?|(?:join|read) the (?:discussion|conversation)\.?"),
+        ("caption", r"(?:chart|graphic|graph|infographic|map|table|figure|video|watch)\s*:.{0,160}"),
+        ("subscribe_widget", r".{0,80}\bnewsletters?\b.{0,200}(?:inbox|sign up|subscribe|free|every (?:day|week|friday|monday|morning))\b.{0,80}"),
+        ("subscribe_widget", r"sign up(?: now| today| here| for free)?[.!]?|subscribe(?: now| today| here)?[.!]?"),
+        ("nav_links", r"(?:[A-Za-z][\w&' .-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .-]{0,30}"),
     ]
 ]  # fmt: skip
 _SOURCE_LINE = re.compile(
     r"^(?:source|sources|via|originally published (?:by|in|on))\s*:\s*(.{2,80})$", re.IGNORECASE
 )
 _BYLINE = re.compile(
-    r"^by\s*(?P<who>[^•|,\-\d][^•|\d]{0,60}?)?\s*(?:[•|,\-]\s*(?P<rest>.*))?$", re.IGNORECASE
+    r"^(?:(?:posted|written|published|reported)\s+)?by\s*(?P<who>[^•|,\-\d][^•|\d]{0,60}?)?\s*(?:[•|,\-]\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
 )
 _DATE_LINE = re.compile(
     r"^(?:published|updated|posted|last updated|date)\s*:?\s*(?:on\s+)?(?P<rest>.{6,60})$", re.IGNORECASE
 )
 _AUTHOR_BIO = re.compile(
-    r"^(?:(?:[A-Z][\w'.-]+\s){0,3}(?:is|was|has been)\s+an?\s+(?:\w+\s){0,4}"
+    r"^(?:(?:[A-Z][\w'.-]+\s){0,3}(?:is|was|has been)\s+an?\s+(?:[\w-]+\s){0,4}"
     r"(?:journalist|writer|reporter|editor|correspondent|contributor|author|blogger|enthusiast)\b"
+    r"|(?:[A-Z][\w'.-]+\s){1,3}(?:covers|writes about|reports on|has covered|has written)\b"
     r"|(?:previously|formerly) (?:in|at|with|a|an)\b.{0,300}(?:she|he|they)\b)",
 )
 _ABOUT_PROMO = re.compile(
@@ -83,7 +95,12 @@ _ABOUT_PROMO = re.compile(
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(r"^[-*•·]\s+\S")
-_FOOTER_STARTERS = {"byline_label", "comments_widget"}
+_FOOTER_STARTERS = {"byline_label", "comments_widget", "press_release"}
+# Press-release tails: "About Stellantis", "Forward-Looking Statements", "Media contacts:", "SOURCE Stellantis N.V."
+_PRESS_TAIL = re.compile(
+    r"^(?:About (?:the )?[A-Z][\w&.,' -]{1,60}|Forward-Looking Statements?|Safe Harbou?r Statement|"
+    r"(?:Media|Press|Investor) (?:C|c)ontacts?:?|Contacts?:|SOURCE [A-Z].{0,80}|Disclaimer:?)$"
+)
 
 
 @dataclass
@@ -195,6 +212,8 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
             reason = "source_line"
             out.source = out.source or src.group(1).strip()
         reason = reason or classify_line(line, i / n_lines)
+        if reason is None and i / n_lines >= 0.5 and _PRESS_TAIL.match(line):
+            reason = "press_release"
         if (
             reason is None
             and in_related
@@ -238,7 +257,7 @@ def _byline(line: str, out: CleanArticle) -> str | None:
     """Recognise 'By Jane Doe • April 2, 2024' and 'Published: March 3, 2024' lines; record what they say."""
     m = _BYLINE.match(line)
     if m and len(line) <= 120:
-        who = (m.group("who") or "").strip()
+        who = re.sub(r"\s+(?:in|for|at)\s+.*$", "", (m.group("who") or "").strip())
         date = parse_date(m.group("rest") or "") or parse_date(line)
         looks_like_name = bool(who) and len(who.split()) <= 5 and all(w[:1].isupper() for w in who.split())
         if date or looks_like_name or not who:
@@ -259,52 +278,88 @@ def _byline(line: str, out: CleanArticle) -> str | None:
     return None
 
 
-def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: dict[str, str]) -> None:
-    """Find breadcrumbs, title and subtitle among the lines before the first body paragraph."""
+_KICKERS = {
+    "analysis", "opinion", "exclusive", "breaking", "explainer", "feature", "news", "review", "interview",
+    "commentary", "sponsored", "update", "live", "insight", "deep dive", "briefing", "comment", "editorial",
+}  # fmt: skip
+_SEPARATOR = re.compile(r"\s+(?:\||/|-|>|::)\s+")
+_JOINERS = {"on", "of", "and", "&", "the", "for", "in", "de", "du", "la", "le", "a"}
+
+
+def _is_masthead(line: str) -> bool:
+    """A publication or section name: a few capitalised words ("Swap Talk", "IndiaAuto Wire | Companies")."""
+    head = _SEPARATOR.split(line)[0].strip()
+    words = head.split()
+    if not 1 <= len(words) <= 5 or re.search(r"[.,;:!?\d]$", head) or re.search(r"\d", head):
+        return False
+    return all(w[0].isupper() or w.lower() in _JOINERS for w in words) and words[0][0].isupper()
+
+
+def _header_lines(lines: list[str], reasons: dict[int, str]) -> list[int]:
+    """Lines before the body: up to the first paragraph (a long line, or a sentence followed by a blank line)."""
     header: list[int] = []
     for i, line in enumerate(lines):
         if not line or i in reasons:
             continue
-        if _is_paragraph(line) and not _LIST_ITEM.match(line):
+        n_words = len(line.split())
+        nxt = next((lines[k] for k in range(i + 1, len(lines)) if k not in reasons), "")
+        sentence_like = n_words >= 6 and line.rstrip().endswith((".", '"', "!", "'"))
+        if not _LIST_ITEM.match(line) and (
+            n_words >= 30 or (sentence_like and (not nxt or _is_paragraph(nxt)))
+        ):
             break
         header.append(i)
-    crumbs = [i for i in header if _LIST_ITEM.match(lines[i]) and _is_heading(lines[i].lstrip("-*•· "))]
-    # breadcrumbs are the list items at the very top
-    crumbs = [i for n, i in enumerate(crumbs) if header[n] == i]
-    for i in crumbs:
-        reasons[i] = "breadcrumb"
-    headings = [i for i in header if i not in reasons and _is_heading(lines[i])]
+    return header
+
+
+def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: dict[str, str]) -> None:
+    """Find breadcrumbs, section labels, title, subtitle and masthead among the lines before the body."""
+    header = _header_lines(lines, reasons)
+    for i in header:
+        text = lines[i]
+        if (_LIST_ITEM.match(text) and len(text.split()) <= 12) or " > " in text:
+            reasons[i] = "breadcrumb"
+        elif text.strip().lower().rstrip(":") in _KICKERS:
+            reasons[i] = "section_label"
+    rest = [i for i in header if i not in reasons]
     known_title = meta.get("title")
     if known_title:
-        for i in headings:
+        for i in rest:
             if lines[i].strip().lower() == known_title.lower():
                 reasons[i] = "title"
         out.title = known_title
-    else:
-        for n, i in enumerate(headings):
-            nxt = lines[i + 1] if i + 1 < len(lines) else ""
-            standalone = not nxt or (i + 1) in reasons
-            if _is_title_case(lines[i]) or (standalone and not lines[i].endswith("?") and n == 0):
-                out.title = lines[i]
-                reasons[i] = "title"
-                break
-        if out.title is None and crumbs:
-            last = lines[crumbs[-1]].lstrip("-*•· ").strip()
-            if len(last.split()) >= 3:
-                out.title = last
-                reasons[crumbs[-1]] = "breadcrumb_title"
+    elif rest and len(lines[rest[0]].split()) >= 3 and _is_heading_like(lines[rest[0]]):
+        first = rest[0]
+        nxt = lines[first + 1] if first + 1 < len(lines) else ""
+        # a lone sentence-case heading glued to the first paragraph is a section heading, not a title
+        glued = nxt and (first + 1) not in reasons and _is_paragraph(nxt) and len(rest) == 1
+        if _is_title_case(lines[first]) or not glued:
+            out.title = lines[first]
+            reasons[first] = "title"
+    if out.title is None:
+        crumbs = [i for i in header if reasons.get(i) == "breadcrumb" and _LIST_ITEM.match(lines[i])]
+        if crumbs and len(lines[crumbs[-1]].split()) >= 4:
+            out.title = lines[crumbs[-1]].lstrip("-*•· ").strip()
+            reasons[crumbs[-1]] = "breadcrumb_title"
     if out.title:
-        # subtitle: the next heading-like line of the header; repeats of the title are furniture
         title_idx = max((i for i in reasons if reasons[i] in ("title", "breadcrumb_title")), default=-1)
         for i in header:
-            if i in reasons or i < title_idx or not _is_heading(lines[i]):
+            if i in reasons or i < title_idx:
                 continue
-            if lines[i].lower() == out.title.lower():
+            text = lines[i]
+            if text.lower() == out.title.lower() or text.lower().lstrip("-*•· ") == out.title.lower():
                 reasons[i] = "title_repeat"
-                continue
-            if out.subtitle is None and len(lines[i].split()) >= 4 and _is_title_case(lines[i]):
-                out.subtitle = lines[i]
+            elif (
+                out.subtitle is None
+                and len(text.split()) >= 6
+                and not _LIST_ITEM.match(text)
+                and len(text.split()) <= 45
+            ):
+                out.subtitle = text
                 reasons[i] = "subtitle"
+            elif _is_masthead(text):
+                reasons[i] = "masthead"
+                out.source = out.source or _SEPARATOR.split(text)[0].strip()
     for i, line in enumerate(lines):  # widgets that quote the title ("No Comments on <title>")
         if (
             out.title
@@ -315,6 +370,32 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
             and not line.endswith(".")
         ):
             reasons[i] = "comments_widget"
+    _body_dateline(lines, reasons, out)
+
+
+def _is_heading_like(line: str) -> bool:
+    return 0 < len(line.split()) <= 30 and not line.rstrip().endswith((".", ":", ";", ","))
+
+
+_PRESS_DATELINE = re.compile(
+    rf"^[A-Z][A-Za-z .,'/-]{{1,40}}[,-]\s*(?P<date>(?:{_MONTH_RE})\s+\d{{1,2}},?\s+(?:19|20)\d\d|\d{{1,2}}\s+(?:{_MONTH_RE})\s+(?:19|20)\d\d)"
+)
+
+
+def _body_dateline(lines: list[str], reasons: dict[int, str], out: CleanArticle) -> None:
+    """'AMSTERDAM, May 14, 2024 /PRNewswire/ -- ...': the first paragraph's dateline dates the article."""
+    if out.published:
+        return
+    leading = [line for i, line in enumerate(lines) if line and i not in reasons][:4]
+    for first in leading:
+        m = _PRESS_DATELINE.match(first)
+        if not m:
+            continue
+        date = parse_date(m.group("date"))
+        if date:
+            out.published, out.published_precision, out.published_basis = date[0], date[1], "dateline"
+            out.published_text = date[2]
+            return
 
 
 def _bio_author(lines: list[str], reasons: dict[int, str], out: CleanArticle) -> None:

@@ -240,7 +240,6 @@ _LOCAL_GATE = frozenset(
     "by before than of during throughout over since year the its this early late mid fiscal".split()
 )
 _YEAR_MOD_GATE = frozenset("early mid late of end spring summer autumn fall winter the".split())
-_PREV_WORD = _rx(r"(?<![\w'])([A-Za-z][\w.'&]*)\s+\Z")
 _NEXT_WORD = _rx(r"\s+([A-Za-z][A-Za-z/]*)")
 _PHONE_LEFT = _rx(r"\d{2,}(?:\s|[.-])\Z")
 _PHONE_RIGHT = _rx(r"(?:\s|[.-])\d{3,}")
@@ -779,9 +778,8 @@ def _year_pair(y: int, y2s: str, sep: str) -> tuple | None:
 
 def _not_a_year(body: str, s: int, e: int) -> bool:
     """A four-digit number that is a name, an identifier or a quantity rather than a date."""
-    pw = _PREV_WORD.search(body, max(0, s - 40), s) if s and body[s - 1] in " \t" else None
-    if pw:
-        word = pw.group(1)
+    word = _prev_word(body, s) if s and body[s - 1] in " \t" else ""
+    if word[:1].isalpha():
         low = word.lower().rstrip(".")
         if low in _ID_BEFORE:
             return True
