@@ -171,7 +171,8 @@ def _score_figures(file: str, figures: pd.DataFrame, gold: list[dict], kb: Knowl
 def _score_dates(file: str, timeline: pd.DataFrame, gold: list[dict], counts, errors) -> None:
     """A gold date counts as correct when a timeline row covers its text and gives its normalization."""
     rows = [
-        (norm_text(str(t)).lower(), n) for t, n in zip(timeline["text"], timeline["normalized"], strict=True)
+        (norm_text(str(t)).lower(), n if isinstance(n, str) else None)
+        for t, n in zip(timeline["text"], timeline["normalized"], strict=True)
     ]
     used = set()
     tp = 0

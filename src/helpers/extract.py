@@ -24,7 +24,9 @@ def extract_facts(
     kb = kb or load_knowledge()
     body = cleaned.body
     sentences = sentence_spans(body)
-    timeline = extract_timeline(body, cleaned.published, cleaned.published_precision, article_id=article_id)
+    timeline = extract_timeline(
+        body, cleaned.published, cleaned.published_precision, article_id=article_id, sentences=sentences
+    )
     if cleaned.published and cleaned.published_basis == "dateline":  # a date the text itself states
         timeline.insert(0, _published_row(article_id, cleaned))
     mentions = find_mentions(body, kb)

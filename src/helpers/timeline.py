@@ -410,6 +410,9 @@ def extract_timeline(
             tense = None  # "will report third-quarter results": the quarter is the one just ended
         normalized, precision = _resolve(spec, pub, tense)
         start_date, end_date = parse_normalized(normalized)
+        if precision == "quarter" and start_date:
+            # the table's precision vocabulary has no quarter: write it as the month range it covers
+            normalized, precision = f"{start_date[:7]}/{end_date[:7]}", "range"
         rows.append(
             {
                 "article_id": article_id,
@@ -739,7 +742,9 @@ def _digit_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
             elif r["dec"] == "s":
                 return None  # "2024s"
         elif r["y2"]:
-            spec, end = _year_pair(y, r["y2"], r["sep"]), r.end()
+            spec = _year_pair(y, r["y2"], r["sep"])
+            if spec is not None:
+                end = r.end()
     if spec is None:
         nxt = body[e : e + 2]
         if nxt[:1].isalnum() or nxt[:1] == "%" or (nxt[:1] in ".,:-–—/" and nxt[1:2].isdigit()):
