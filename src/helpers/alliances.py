@@ -31,7 +31,11 @@ _THE_TWO = re.compile(
     re.IGNORECASE,
 )
 _ANAPHORIC = re.compile(r"\b(?:similar|likewise|also|followed|too|as well)\b", re.IGNORECASE)
-_VENTURE_AFTER = re.compile(r"^\s*(?:[\w-]+\s){0,2}(?:joint[- ]venture|venture|JV)\b", re.IGNORECASE)
+_VENTURE_AFTER = re.compile(
+    r"^\s*(?:(?:battery|cell|EV|electric|software|engine|charging|production|manufacturing|powertrain)\s)?"
+    r"(?:joint[- ]venture|JV)\b",
+    re.IGNORECASE,
+)
 _COMPETITION = re.compile(
     r"\b(?:compet\w*|rival\w*|dominated by|heavyweights?|outsell\w*|overtak\w*|versus|vs\.?)\b", re.I
 )

@@ -1,0 +1,132 @@
+"""Extraction on sentences written for these tests (never the seeds): entities, figures, alliances."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.clean import CleanArticle
+from helpers.extract import extract_facts
+
+
+def facts(body: str, published: str | None = "2024-06-15", precision: str | None = "day"):
+    cleaned = CleanArticle(
+        body=body, published=published, published_precision=precision, published_basis="metadata"
+    )
+    return extract_facts("test", cleaned)
+
+
+def companies(body: str) -> set[str]:
+    return {m["canonical"] for m in facts(body)["mentions"] if m["kind"] == "company"}
+
+
+def pairs(body: str, **kwargs) -> set[tuple[str, str, str]]:
+    return {(*sorted((a["party_a"], a["party_b"])), a["type"]) for a in facts(body, **kwargs)["alliances"]}
+
+
+def test_aliases_brands_and_units_resolve_to_canonical_companies():
+    found = companies(
+        "GM and VW executives met Hyundai Motor Group leaders; Chevrolet and Cariad staff joined."
+    )
+    assert found == {"General Motors", "Volkswagen", "Hyundai"}
+
+
+def test_ambiguous_mitsubishi_follows_the_article():
+    assert companies("Mitsubishi will sell the SUV in Europe.") == {"Mitsubishi Motors"}
+    text = "Mitsubishi Corporation invested in the startup. Mitsubishi said the fund is its largest."
+    assert companies(text) == {"Mitsubishi Corporation"}
+
+
+def test_acronym_is_an_alias_only_where_the_text_defines_it():
+    defined = facts("Toyota Tsusho (TTC) signed a deal with Panasonic. TTC will buy cells.")["mentions"]
+    assert [m["canonical"] for m in defined if m["text"] == "TTC"] == ["Toyota Tsusho", "Toyota Tsusho"]
+    assert "Mitsubishi Corporation" not in companies("The MC said the concert was sold out.")
+
+
+def test_people_with_role_and_organisation():
+    found = facts(
+        "Ford chief executive Jim Farley said the plant is on track. Farley added that demand is firm."
+    )
+    people = [m for m in found["mentions"] if m["kind"] == "person"]
+    assert {(p["canonical"], p["role"], p["org"]) for p in people} == {("Jim Farley", "CEO", "Ford")}
+    assert len(people) == 2  # the later surname-only mention links back
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "value", "currency", "qualifier"),
+    [
+        (
+            "Stellantis will invest about 1.5 billion euros in Leapmotor.",
+            "money",
+            1.5e9,
+            "EUR",
+            "approximately",
+        ),
+        ("Toyota spent more than ¥50 billion on the stake.", "money", 5e10, "JPY", "more_than"),
+        ("The plant cost up to $3.5bn to build.", "money", 3.5e9, "USD", "up_to"),
+        ("BYD sold at least 3 million vehicles last year.", "count", 3e6, None, "at_least"),
+        (
+            "Norway's EV share of new car sales reached nearly 90% in Norway.",
+            "percent",
+            90.0,
+            None,
+            "approximately",
+        ),
+    ],
+)
+def test_figures_values_currencies_qualifiers(sentence, kind, value, currency, qualifier):
+    rows = [f for f in facts(sentence)["figures"] if f["kind"] == kind]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["value"], row["currency"], row["qualifier"]) == (value, currency, qualifier)
+    assert sentence[row["start"] : row["end"]] in sentence and row["evidence"] == sentence
+
+
+def test_ev_market_share_is_bound_to_its_market_and_a_change_is_not_a_share():
+    share = facts("Electric cars account for roughly 25% of new car sales in Germany.")["figures"][0]
+    assert (share["is_ev_share"], share["market"], share["market_kind"]) == (True, "Germany", "market")
+    cut = facts("Rivian said it would cut its workforce by 10% this year.")["figures"][0]
+    assert cut["is_ev_share"] is False and cut["market"] == "Rivian"
+
+
+def test_money_value_in_usd():
+    row = facts("Volkswagen agreed to invest $5 billion in Rivian.")["figures"][0]
+    assert row["value_usd"] == 5e9 and row["market"] == "Rivian"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Toyota and BYD formed a joint venture to build EVs in Shenzhen.",
+            {("BYD", "Toyota", "joint_venture")},
+        ),
+        (
+            "Hyundai signed a memorandum of understanding with General Motors.",
+            {("General Motors", "Hyundai", "mou")},
+        ),
+        ("Ford will license battery technology from CATL.", {("CATL", "Ford", "technology_sharing")}),
+        ("Panasonic will supply battery cells to Mazda from 2027.", {("Mazda", "Panasonic", "supply")}),
+        ("Honda and Nissan ended their merger talks.", {("Honda", "Nissan", "cancellation")}),
+        ("Volkswagen agreed to acquire a stake in Xpeng.", {("Volkswagen", "XPeng", "investment")}),
+        ("Apple has no plans to partner with BYD.", set()),
+        ("Tesla and BYD compete fiercely in China.", set()),
+    ],
+)
+def test_alliance_types_and_negations(text, expected):
+    assert pairs(text) == expected
+
+
+def test_alliance_status_hedges_and_dates():
+    events = facts("Renault may consider a potential partnership with Geely.")["alliances"]
+    assert [e["status"] for e in events] == ["exploring"]
+    events = facts(
+        "Last year, Ford and Volkswagen scaled back their alliance.", published="2024-03", precision="month"
+    )
+    assert [(e["type"], e["status"], e["when"]) for e in events["alliances"]] == [
+        ("scale_back", "reduced", "2023")
+    ]
+
+
+def test_undated_article_leaves_relative_dates_unresolved():
+    rows = facts("Next year, Kia will launch the EV.", published=None, precision=None)["timeline"]
+    assert [(r["text"], r["normalized"]) for r in rows] == [("Next year", None)]
