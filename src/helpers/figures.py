@@ -46,7 +46,11 @@ _MARKET_AFTER = re.compile(
 )
 _COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:currently|now|today|at present|so far this year)\b", re.IGNORECASE)
-_INVEST_TARGET = re.compile(r"^\s*(?:\w+ ){0,3}?(?:in|into|for|of)\s+$")
+_INVEST_TARGET = re.compile(r"^\s*(?:\w+ ){0,3}?(?:in|into|for|of)\s+(?:its\s+|the\s+)?$")
+# "holds about 5% of Mazda", "a 26.4% stake in Renault do Brasil": the company after the figure owns it
+_STAKE_TARGET = re.compile(
+    r"^\s*(?:(?:stake|holding|interest|share|equity stake|minority stake)\s+)?(?:in|of)\s+(?:its\s+|the\s+)?$"
+)
 
 
 @dataclass
@@ -195,7 +199,7 @@ def extract_figures(
                 subject = "EV share of sales"
             elif is_change:
                 subject = _change_subject(body[s_start : cand.start])
-        market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share)
+        market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share, sentences)
         if cand.kind == "money":
             subject = (
                 "investment"
@@ -238,8 +242,48 @@ def _change_subject(before: str) -> str:
     return ("change: " + " ".join(tail)).strip()
 
 
+def _bind_from_context(
+    body: str,
+    cand: _Candidate,
+    s_start: int,
+    mentions: list[Mention],
+    sentences: list[tuple[int, int]],
+    is_share: bool,
+) -> tuple[str | None, str | None]:
+    """A sentence naming no market or company ("The plant cost $4 billion") speaks of the one just named:
+    the nearest in the previous two sentences of its paragraph, else the article's most mentioned company."""
+    earlier = [sp for sp in sentences if sp[1] <= s_start][-2:]
+    earlier = [sp for sp in earlier if "\n\n" not in body[sp[1] : s_start]]
+    if earlier:
+        lo = earlier[0][0]
+        context = [
+            m for m in mentions if lo <= m.start < s_start and m.kind in ("company", "place", "product")
+        ]
+        places = [m for m in context if m.kind == "place"]
+        companies = [m for m in context if m.kind == "company" or m.company]
+        pool = (places or companies) if is_share else (companies or places)
+        if pool:
+            best = pool[-1]
+            if best.kind == "place":
+                return best.canonical, "market"
+            return (best.company or best.canonical), "company"
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == "company" and m.start < cand.start:
+            counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    if counts and not is_share:
+        return max(counts, key=lambda name: (counts[name], name)), "company"
+    return None, None
+
+
 def _bind(
-    body: str, cand: _Candidate, s_start: int, s_end: int, mentions: list[Mention], is_share: bool
+    body: str,
+    cand: _Candidate,
+    s_start: int,
+    s_end: int,
+    mentions: list[Mention],
+    is_share: bool,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> tuple[str | None, str | None]:
     """The market or company a figure is about, from the sentence around it."""
     in_sentence = [
@@ -260,9 +304,12 @@ def _bind(
         before = [c for c in companies if c.end <= cand.start]
         if before:
             return (before[-1].company or before[-1].canonical), "company"
-    if cand.kind == "money":
+    target_pattern = (
+        _INVEST_TARGET if cand.kind == "money" else _STAKE_TARGET if cand.kind == "percent" else None
+    )
+    if target_pattern is not None:
         target = [
-            c for c in companies if c.start >= cand.end and _INVEST_TARGET.match(body[cand.end : c.start])
+            c for c in companies if c.start >= cand.end and target_pattern.match(body[cand.end : c.start])
         ]
         if target:
             return (target[0].company or target[0].canonical), "company"
@@ -272,7 +319,7 @@ def _bind(
     else:
         pool = companies or places
     if not pool:
-        return None, None
+        return _bind_from_context(body, cand, s_start, mentions, sentences or [], is_share)
 
     def distance(mn: Mention) -> tuple[int, int]:
         d = cand.start - mn.end if mn.end <= cand.start else mn.start - cand.end
