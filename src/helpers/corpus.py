@@ -1,20 +1,47 @@
 """Load articles from files, folders and globs; account for every input.
 
-Every input ends as exactly one `Article` or one `Quarantined` record: nothing is silently
-dropped. Loading is a generator so a large corpus streams through in bounded memory.
+Every input ends as exactly one `Article` or one `Quarantined` record (with a reason code and a sentence
+saying why): nothing is silently dropped. Loading is a generator so a large corpus streams through in
+bounded memory.
+
+What counts as one input (tests assert ``inputs == articles + quarantined`` on a hostile corpus):
+
+- Every path the walk reaches that it does not descend into: each file given or found in a folder given
+  (folders recursively, glob patterns expanded), reached directly or through a symlink. Besides readable
+  articles that includes binary, empty, undecodable, oversized (``too_large``, never read) and
+  unsupported files; FIFOs, sockets and devices (``not_a_file``, never opened); broken links and missing
+  arguments (``not_found``); link loops (``symlink_loop``); links inside a corpus folder that lead outside
+  every corpus root (``outside_corpus``, never opened); folders that cannot be listed (``unreadable``);
+  and any file or folder reached a second time, through a symlink alias or overlapping arguments
+  (``duplicate_path``, naming the first path). A glob pattern that matches nothing is one input.
+- Inside a JSON, JSONL or CSV/TSV export the *records* are the inputs, not the file: each element of a
+  JSON list (or the single object), each non-blank JSONL line, each CSV data record (a bad record is one
+  row at the line where it starts; reading goes on after it). An export that cannot be read as a whole
+  (undecodable, truncated JSON, nested too deeply, too large) or that holds no record is one input.
+- Not inputs, skipped silently: names starting with ``.`` (.git, .DS_Store, editors' temp files) and the
+  ``metadata.csv`` sidecars, which describe inputs. A sidecar that cannot be used (unreadable, not UTF-8,
+  a link leading outside the corpus) is reported as one extra ``bad_sidecar`` row.
+
+Safety: only regular files inside the corpus roots are opened (opened non-blocking, checked with fstat,
+read up to the size limit + 1 byte); names in a sidecar are dictionary keys, never paths to open. Byte-
+identical copies under different names are both loaded (with distinct ids); the dedup stage marks them.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import errno
 import glob
 import hashlib
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import config
 
@@ -26,6 +53,7 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
 SIDECAR_NAME = "metadata.csv"
 SIDECAR_FIELDS = ("url", "source", "published", "author", "title")
+SIDECAR_MAX_BYTES = 16 * 1024 * 1024
 
 # Field names tried, in order, for each article field in JSON/CSV exports (override with `fields=`).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,6 +76,15 @@ _BINARY_MAGIC = (
     b"\x7fELF",
     b"BZh",
 )
+# Byte-order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Characters that print nothing: a text made only of these and white space is empty.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 @dataclass
@@ -71,13 +108,32 @@ class Quarantined:
     detail: str
 
 
+class _Input(NamedTuple):
+    path: Path  # as reached (a symlink keeps its own name: its suffix and sidecar row apply)
+    real: Path  # resolved; the only path ever opened, always inside a corpus root
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
 def display_path(path: Path | str) -> str:
-    """Path as shown in tables: relative to the project root when inside it (no absolute paths in reports)."""
-    p = Path(path)
+    """Path as shown in tables: relative to the project root when inside it (no absolute paths in reports).
+
+    Symlinks are not resolved (a link is shown under its own name); bytes that are not UTF-8 in a file name
+    are shown as ``\\xNN`` so the tables can always be written.
+    """
+    p = Path(os.path.abspath(path))
     try:
-        return p.resolve().relative_to(config.PROJ_ROOT).as_posix()
-    except (ValueError, OSError):
-        return p.as_posix()
+        shown = p.relative_to(config.PROJ_ROOT).as_posix()
+    except ValueError:
+        try:
+            shown = p.resolve().relative_to(config.PROJ_ROOT).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            shown = p.as_posix()
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def content_id(data: bytes) -> str:
@@ -85,105 +141,221 @@ def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _has_magic(item: str) -> bool:
+    return any(ch in item for ch in "*?[")
+
+
+def _resolve(path: Path) -> Path:
+    """The real path; raises _Refused for a missing target or a link loop."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        raise _Refused("not_found", "the path does not exist (or is a broken link)") from None
+    except RuntimeError as exc:
+        raise _Refused("symlink_loop", f"the symlink leads into a loop: {exc}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Refused("symlink_loop", "the symlink leads into a loop of links") from None
+        raise _Refused("unreadable", f"cannot resolve the path: {exc.strerror or exc}") from None
+
+
+class _Walker:
+    """Expands the arguments; remembers every real path reached (a second visit is a duplicate_path)."""
+
+    def __init__(self, inputs: Iterable[str | Path]) -> None:
+        self.tops: list[tuple[str, list[Path]]] = []
+        for item in inputs:
+            item_str = os.fspath(item)
+            if _has_magic(item_str) and not os.path.lexists(item_str):
+                self.tops.append((item_str, [Path(p) for p in sorted(glob.glob(item_str, recursive=True))]))
+            else:
+                self.tops.append((item_str, [Path(item_str)]))
+        self.root_dirs: list[Path] = []
+        self.root_files: set[Path] = set()
+        for _, paths in self.tops:
+            for p in paths:
+                try:
+                    real = _resolve(p)
+                except _Refused:
+                    continue
+                (self.root_dirs.append(real) if real.is_dir() else self.root_files.add(real))
+        self.seen: dict[Path, str] = {}
+
+    def inside(self, real: Path) -> bool:
+        return real in self.root_files or any(real == r or real.is_relative_to(r) for r in self.root_dirs)
+
+    def run(self) -> Iterator[_Input | Quarantined]:
+        for item_str, paths in self.tops:
+            if not paths:
+                yield Quarantined(item_str, "not_found", f"no file matches the pattern {item_str!r}")
+            for path in paths:
+                try:
+                    real = _resolve(path)
+                except _Refused as exc:
+                    yield Quarantined(display_path(path), exc.reason, exc.detail)
+                    continue
+                yield from self._visit(path, real, real.is_dir(), None)
+
+    def _visit(
+        self, path: Path, real: Path, is_dir: bool, parent: Path | None
+    ) -> Iterator[_Input | Quarantined]:
+        first = self.seen.get(real)
+        if first is not None:
+            loop = is_dir and parent is not None and (parent == real or parent.is_relative_to(real))
+            what = "folder" if is_dir else "file"
+            if loop:
+                yield Quarantined(
+                    display_path(path), "symlink_loop", f"links back to the enclosing folder {first}"
+                )
+            else:
+                yield Quarantined(
+                    display_path(path), "duplicate_path", f"the same {what} as {first}, read once"
+                )
+            return
+        self.seen[real] = display_path(path)
+        if not is_dir:
+            yield _Input(path, real)
+            return
+        try:
+            with os.scandir(real) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield Quarantined(
+                display_path(path), "unreadable", f"cannot list the folder: {exc.strerror or exc}"
+            )
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name == SIDECAR_NAME:
+                continue
+            child = path / name
+            try:
+                if entry.is_symlink():
+                    child_real = _resolve(child)
+                    if not self.inside(child_real):
+                        yield Quarantined(
+                            display_path(child),
+                            "outside_corpus",
+                            "the symlink leads outside the corpus folders given; it is not followed",
+                        )
+                        continue
+                    child_dir = child_real.is_dir()
+                else:
+                    child_real = real / name
+                    child_dir = entry.is_dir(follow_symlinks=False)
+            except _Refused as exc:
+                yield Quarantined(display_path(child), exc.reason, exc.detail)
+                continue
+            except OSError as exc:
+                yield Quarantined(display_path(child), "unreadable", f"cannot inspect: {exc.strerror or exc}")
+                continue
+            yield from self._visit(child, child_real, child_dir, real)
+
+
 def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
     """Expand files, folders (recursively) and glob patterns into files, sorted, each once.
 
-    Symlink loops and missing inputs are reported as `Quarantined`; sidecar metadata files are skipped
-    (they describe articles, they are not articles).
+    Paths that cannot be inputs (missing, link loops, links leading outside the corpus, second visits) come
+    back as `Quarantined`; hidden names and sidecar metadata files are skipped (they are not articles).
     """
-    seen: set[Path] = set()
-    for item in inputs:
-        item_str = str(item)
-        candidates: list[Path]
-        if any(ch in item_str for ch in "*?[") and not Path(item_str).exists():
-            candidates = [Path(p) for p in sorted(glob.glob(item_str, recursive=True))]
-            if not candidates:
-                yield Quarantined(item_str, "not_found", f"no file matches the pattern {item_str!r}")
-                continue
-        else:
-            candidates = [Path(item_str)]
-        for cand in candidates:
-            yield from _expand(cand, seen)
+    for item in _Walker(inputs).run():
+        yield item if isinstance(item, Quarantined) else item.path
 
 
-def _expand(path: Path, seen: set[Path]) -> Iterator[Path | Quarantined]:
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most `limit`; _Refused for FIFOs, devices and larger files.
+
+    Opened non-blocking (a FIFO cannot hang the run) and checked with fstat on the open descriptor.
+    """
     try:
-        real = path.resolve(strict=True)
-    except FileNotFoundError:
-        yield Quarantined(display_path(path), "not_found", "the path does not exist (or is a broken link)")
-        return
-    except (RuntimeError, OSError) as exc:  # symlink loop, permission denied on a parent
-        yield Quarantined(display_path(path), "unreadable", f"cannot resolve the path: {exc}")
-        return
-    if real.is_dir():
-        if real in seen:
-            return
-        seen.add(real)
-        try:
-            entries = sorted(os.scandir(real), key=lambda e: e.name)
-        except OSError as exc:
-            yield Quarantined(display_path(path), "unreadable", f"cannot list the folder: {exc}")
-            return
-        for entry in entries:
-            if entry.name.startswith(".") or entry.name == SIDECAR_NAME:
-                continue
-            yield from _expand(path / entry.name, seen)
-        return
-    if real in seen:
-        return
-    seen.add(real)
-    if path.name == SIDECAR_NAME:
-        return
-    yield path
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _Refused("unreadable", f"cannot open the file: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused("not_a_file", "not a regular file (a FIFO, socket or device); it is not read")
+        if st.st_size > limit:
+            raise _Refused("too_large", f"{st.st_size:,} bytes exceeds the limit of {limit:,} bytes")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew after fstat
+            raise _Refused("too_large", f"more than {limit:,} bytes (the limit)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _Refused("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _sidecar(folder: Path, walker: _Walker | None) -> tuple[dict[str, dict[str, str]], Quarantined | None]:
+    sidecar = folder / SIDECAR_NAME
+    if not os.path.lexists(sidecar):
+        return {}, None
+    shown = display_path(sidecar)
+    try:
+        real = _resolve(sidecar)
+        if walker is not None and not walker.inside(real):
+            raise _Refused("bad_sidecar", "the sidecar is a link leading outside the corpus; it is not read")
+        data = _read_regular(real, SIDECAR_MAX_BYTES)
+        text = data.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except _Refused as exc:
+        return {}, Quarantined(shown, "bad_sidecar", f"sidecar metadata ignored: {exc.detail}")
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return {}, Quarantined(shown, "bad_sidecar", f"sidecar metadata ignored: {type(exc).__name__}: {exc}")
+    out: dict[str, dict[str, str]] = {}
+    for row in rows:
+        name = row.get("file")
+        name = name.strip() if isinstance(name, str) else ""
+        if not name or name != Path(name).name or name in {".", ".."}:
+            continue
+        meta = {}
+        for key in SIDECAR_FIELDS:
+            value = row.get(key)
+            if isinstance(value, str) and value.strip():
+                meta[key] = value.strip()
+        if meta:
+            out[name] = meta
+    return out, None
 
 
 def load_sidecar(folder: Path) -> dict[str, dict[str, str]]:
     """Read `metadata.csv` in a folder: file name -> metadata overriding what cleaning infers.
 
-    Only plain file names are honoured: a row naming a path (``../x``) is ignored, so sidecars can never
-    point the loader outside the corpus.
+    Only plain file names are honoured: a row naming a path (``../x``, ``/etc/passwd``) is ignored. Names
+    are only ever looked up, never opened, so sidecars can never point the loader outside the corpus.
     """
-    sidecar = folder / SIDECAR_NAME
-    if not sidecar.is_file():
-        return {}
-    try:
-        text = sidecar.read_text(encoding="utf-8-sig")
-        rows = list(csv.DictReader(io.StringIO(text)))
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return {}
-    out: dict[str, dict[str, str]] = {}
-    for row in rows:
-        name = (row.get("file") or "").strip()
-        if not name or name != Path(name).name or name in {".", ".."}:
-            continue
-        meta = {k: (row.get(k) or "").strip() for k in SIDECAR_FIELDS if (row.get(k) or "").strip()}
-        if meta:
-            out[name] = meta
-    return out
+    return _sidecar(Path(folder), None)[0]
 
 
 def sniff_problem(data: bytes) -> tuple[str, str] | None:
     """Return (reason, detail) when bytes cannot be an article: empty or binary."""
     if not data.strip():
         return ("empty", "the file is empty or holds only white space")
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None  # UTF-16 with BOM: NUL bytes are expected
-    if head.startswith(_BINARY_MAGIC):
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None  # UTF-16/32 with a byte-order mark: NUL bytes are expected
+    if data.startswith(_BINARY_MAGIC):
         return ("binary", "the file is a binary format (PDF, image, archive or executable), not text")
-    if b"\x00" in head:
-        return ("binary", "the file contains NUL bytes: binary data, not text")
+    if b"\x00" in data:
+        return ("binary", "the file contains NUL bytes: binary data (or UTF-16 without a byte-order mark)")
     return None
 
 
 def decode(data: bytes, fallback_encoding: str | None = None) -> str:
-    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; else the fallback encoding if given.
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16/UTF-32; else the fallback encoding if given.
 
     Raises UnicodeDecodeError with a position otherwise: guessing an 8-bit encoding silently would put
     mojibake into company names and quotes.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -199,18 +371,29 @@ def load_corpus(
     fields: dict[str, tuple[str, ...] | str] | None = None,
     encoding: str | None = None,
 ) -> Iterator[Article | Quarantined]:
-    """Yield one `Article` or `Quarantined` per input (per record for JSON/JSONL/CSV exports)."""
+    """Yield one `Article` or `Quarantined` per input (per record for JSON/JSONL/CSV exports).
+
+    See the module docstring for what counts as an input. Raises ValueError for an unknown `encoding`.
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ValueError(f"unknown encoding {encoding!r}") from None
     field_map = _field_map(fields)
+    walker = _Walker(inputs)
     sidecars: dict[Path, dict[str, dict[str, str]]] = {}
     seen_ids: set[str] = set()
-    for item in iter_input_files(inputs):
+    for item in walker.run():
         if isinstance(item, Quarantined):
             yield item
             continue
-        folder = item.parent
+        folder = item.path.parent
         if folder not in sidecars:
-            sidecars[folder] = load_sidecar(folder)
-        side = sidecars[folder].get(item.name, {})
+            sidecars[folder], problem = _sidecar(folder, walker)
+            if problem:
+                yield problem
+        side = sidecars[folder].get(item.path.name, {})
         for rec in _load_file(item, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
             if isinstance(rec, Article):
                 rec.meta.update(side)
@@ -228,21 +411,17 @@ def _field_map(fields: dict[str, tuple[str, ...] | str] | None) -> dict[str, tup
 
 
 def _load_file(
-    path: Path, *, max_bytes: int, field_map: dict[str, tuple[str, ...]], encoding: str | None
+    item: _Input, *, max_bytes: int, field_map: dict[str, tuple[str, ...]], encoding: str | None
 ) -> Iterator[Article | Quarantined]:
-    shown = display_path(path)
-    suffix = path.suffix.lower()
+    shown = display_path(item.path)
+    suffix = item.path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Quarantined(shown, "unsupported_type", f"unsupported file type {suffix or '(none)'!r}")
         return
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Quarantined(shown, "too_large", f"{size:,} bytes exceeds the limit of {max_bytes:,} bytes")
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Quarantined(shown, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        data = _read_regular(item.real, max_bytes)
+    except _Refused as exc:
+        yield Quarantined(shown, exc.reason, exc.detail)
         return
     problem = sniff_problem(data)
     if problem:
@@ -250,13 +429,18 @@ def _load_file(
         return
     try:
         text = decode(data, encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        pos = getattr(exc, "start", "?")
+    except UnicodeDecodeError as exc:
+        codec = next((c for bom, c in _BOMS if data.startswith(bom)), "UTF-8")
+        hint = "" if codec != "UTF-8" else "; re-save as UTF-8 or pass --encoding (e.g. cp1252)"
         yield Quarantined(
-            shown,
-            "undecodable",
-            f"not valid UTF-8 (bad byte at offset {pos}); re-save as UTF-8 or pass --encoding (e.g. cp1252)",
+            shown, "undecodable", f"not valid {codec.upper()} (bad byte at offset {exc.start}){hint}"
         )
+        return
+    if "\x00" in text:
+        yield Quarantined(shown, "binary", "the decoded text contains NUL characters: binary data, not text")
+        return
+    if not text.translate(_INVISIBLE).strip():
+        yield Quarantined(shown, "empty", "the file holds only white space or invisible characters")
         return
     if suffix in TEXT_SUFFIXES:
         yield Article(content_id(data), shown, text, suffix.lstrip("."), len(data))
@@ -267,7 +451,8 @@ def _load_file(
     elif suffix in JSON_SUFFIXES:
         yield from _from_json(text, shown, field_map)
     else:
-        yield from _from_csv(text, shown, field_map, delimiter="\t" if suffix == ".tsv" else ",")
+        delimiter = "\t" if suffix == ".tsv" else ","
+        yield from _from_csv(text, shown, field_map, delimiter=delimiter, max_bytes=max_bytes)
 
 
 def _from_html(data: bytes, text: str, shown: str) -> Article | Quarantined:
@@ -312,7 +497,7 @@ def _record_to_article(
         for key in field_map[name]:
             value = lowered.get(key.lower())
             if isinstance(value, list):
-                value = ", ".join(str(v) for v in value if v)
+                value = ", ".join(str(v) for v in value if v and not isinstance(v, dict | list))
             if value not in (None, "") and not isinstance(value, dict):
                 return str(value)
         return ""
@@ -322,11 +507,43 @@ def _record_to_article(
         return Quarantined(
             shown, "no_text", f"record has no text in any of the fields {list(field_map['text'])}"
         )
-    canonical = json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    if "\x00" in body:
+        return Quarantined(shown, "binary", "the record's text contains NUL characters")
+    try:
+        canonical = json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str).encode(
+            "utf-8", "surrogatepass"
+        )
+    except (ValueError, RecursionError):
+        canonical = repr(rec).encode("utf-8", "surrogatepass")
     meta = {k: pick(k) for k in ("title", "published", "url", "source", "author", "subtitle")}
-    return Article(
+    article = Article(
         content_id(canonical), shown, body, fmt, len(canonical), {k: v for k, v in meta.items() if v}
     )
+    if _has_surrogates(article):
+        return Quarantined(shown, "undecodable", "the record holds unpaired UTF-16 surrogates (\\udXXX)")
+    return article
+
+
+def _has_surrogates(article: Article) -> bool:
+    try:
+        article.raw.encode("utf-8")
+        for value in article.meta.values():
+            value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _parse_json(text: str) -> tuple[object, str | None]:
+    """json.loads, or (None, why) when the text is not JSON Python can hold."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        return None, "the JSON is nested too deeply to read"
+    except ValueError as exc:  # e.g. an integer with more than 4,300 digits
+        return None, f"the JSON holds a value Python refuses: {str(exc)[:120]}"
 
 
 def _from_jsonl(
@@ -338,10 +555,9 @@ def _from_jsonl(
             continue
         any_line = True
         where = f"{shown}:{line_no}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Quarantined(where, "malformed_json", f"line {line_no}: {exc.msg} at column {exc.colno}")
+        rec, problem = _parse_json(line)
+        if problem:
+            yield Quarantined(where, "malformed_json", f"line {line_no}: {problem}")
             continue
         yield _record_to_article(rec, where, field_map, "jsonl")
     if not any_line:
@@ -351,13 +567,9 @@ def _from_jsonl(
 def _from_json(
     text: str, shown: str, field_map: dict[str, tuple[str, ...]]
 ) -> Iterator[Article | Quarantined]:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Quarantined(shown, "malformed_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}")
-        return
-    except RecursionError:
-        yield Quarantined(shown, "malformed_json", "the JSON is nested too deeply to read")
+    doc, problem = _parse_json(text)
+    if problem:
+        yield Quarantined(shown, "malformed_json", problem)
         return
     if isinstance(doc, dict):
         for key in ("articles", "items", "data", "results", "records"):
@@ -373,20 +585,35 @@ def _from_json(
 
 
 def _from_csv(
-    text: str, shown: str, field_map: dict[str, tuple[str, ...]], delimiter: str
+    text: str, shown: str, field_map: dict[str, tuple[str, ...]], delimiter: str, max_bytes: int
 ) -> Iterator[Article | Quarantined]:
-    csv.field_size_limit(config.MAX_INPUT_BYTES)
+    """One record per CSV row; a bad row is quarantined at its line and reading goes on after it."""
+    csv.field_size_limit(max(max_bytes, config.MAX_INPUT_BYTES))
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    row_no = 1
     try:
-        if not reader.fieldnames:
-            yield Quarantined(shown, "empty", "the CSV file has no header row")
-            return
-        for row_no, row in enumerate(reader, start=2):
-            where = f"{shown}:{row_no}"
-            if None in row:  # more cells than header names
-                yield Quarantined(where, "malformed_csv", f"row {row_no} has more cells than the header")
-                continue
-            yield _record_to_article(row, where, field_map, "csv")
+        header = reader.fieldnames
     except csv.Error as exc:
-        yield Quarantined(f"{shown}:{row_no + 1}", "malformed_csv", f"CSV error after row {row_no}: {exc}")
+        yield Quarantined(shown, "malformed_csv", f"the header row cannot be read: {exc}")
+        return
+    if not header:
+        yield Quarantined(shown, "empty", "the CSV file has no header row")
+        return
+    n_records = 0
+    while True:
+        line_no = reader.line_num + 1
+        where = f"{shown}:{line_no}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            n_records += 1
+            yield Quarantined(where, "malformed_csv", f"line {line_no}: {exc}")
+            continue
+        n_records += 1
+        if None in row:  # more cells than header names
+            yield Quarantined(where, "malformed_csv", f"line {line_no} has more cells than the header")
+            continue
+        yield _record_to_article(row, where, field_map, "csv")
+    if not n_records:
+        yield Quarantined(shown, "empty", "the CSV file has a header but no rows")

@@ -36,9 +36,12 @@ _DEFINED_NAMES = [
         rf"\b{_VENTURE_WORDS}(?:,|\s(?:called|named|known as|dubbed)|,\s(?:called|named|known as|dubbed))\s(?P<name>{_ORG_NAME})(?=[,.;:)]|\s(?:is|was|will|which|that|in|to|with|and)\b)"
     ),
 ]
-_NAME = (
-    r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)?(?: (?:van |de |von |da )?[A-Z][a-z']+(?:-[A-Z][a-z]+)?){1,2}"
-)
+# A person's name: two or three capitalised tokens (Unicode letters: "Ralf Brandstätter"), initials allowed
+# ("N. Chandrasekaran", "RJ Scaringe"); a possessive "'s" is not part of the name.
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+_TOKEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]{{2}}(?=\s)|[{_UP}]\.)"
+_NAME = rf"{_TOKEN}(?: [{_UP}]\.)?(?: (?:van |de |von |da )?{_TOKEN}){{1,2}}(?!\w)"
 _NAME_RE = re.compile(_NAME)
 _NOT_NAME_WORDS = {
     "The", "This", "That", "In", "On", "At", "As", "For", "And", "But", "With", "Both", "When", "While", "After",
@@ -293,7 +296,7 @@ def _person_near_role(
             org = c.canonical
             head = body[max(0, c.start - 80) : c.start]
             break
-    m = re.search(rf"({_NAME}),\s(?:the\s)?$", head)
+    m = re.search(rf"({_NAME}),\s(?:the\s|its\s|their\s)?$", head)
     if m:
         start = rs - len(body[max(0, rs - 120) : rs]) + m.start(1) if org is None else None
         if org is not None:
