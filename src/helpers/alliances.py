@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .entities import Mention
-from .knowledge import Knowledge
+from .knowledge import Knowledge, lower_same_length
 from .text import sentence_at
 
 _CLAUSE_SPLIT = re.compile(
@@ -61,7 +61,20 @@ def extract_alliances(
     parties_all = [m for m in mentions if m.kind == "company" or (m.kind == "product" and m.company)]
     salience = _salience(parties_all)
     rows: list[dict] = []
-    context = {"last_pair": None}
+    # trigger phrases and status cues are found once per article, then read clause by clause
+    low = lower_same_length(body)
+    context = {
+        "last_pair": None,
+        "triggers": [
+            (t, m.start(), m.end()) for t, pattern in kb.alliance_types for m in pattern.finditer(low)
+        ],
+        "cues": [
+            (status, m.start(), m.end())
+            for status, _prio, pattern in kb.statuses
+            if status not in ("cancelled", "reduced")
+            for m in pattern.finditer(low)
+        ],
+    }
     for s_start, s_end in sentences:
         in_sentence = [m for m in parties_all if s_start <= m.start < s_end and not _is_venture_name(body, m)]
         if (
@@ -159,10 +172,7 @@ def _clause_events(
     context: dict,
 ) -> list[dict]:
     clause = body[c_start:c_end]
-    triggers = []
-    for type_, pattern in kb.alliance_types:
-        for m in pattern.finditer(clause):
-            triggers.append((type_, c_start + m.start(), c_start + m.end()))
+    triggers = [t for t in context["triggers"] if c_start <= t[1] < c_end]
     if not triggers:
         return []
     negation = kb.negation.search(clause) if kb.negation else None
@@ -187,7 +197,7 @@ def _clause_events(
             previous = (t_end, pairs)
         for a, b in pairs:
             key = (a, b) if a <= b else (b, a)
-            status = _status(body, kb, type_, c_start, c_end, t_start, t_end)
+            status = _status(body, type_, context["cues"], c_start, c_end, t_start, t_end)
             event = {
                 "article_id": article_id,
                 "party_a": a,
@@ -337,20 +347,23 @@ def _pairs_within(group: list[Mention]) -> list[tuple[str, str]]:
     return [(names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))]
 
 
-def _status(body: str, kb: Knowledge, type_: str, c_start: int, c_end: int, t_start: int, t_end: int) -> str:
+def _status(
+    body: str,
+    type_: str,
+    all_cues: list[tuple[str, int, int]],
+    c_start: int,
+    c_end: int,
+    t_start: int,
+    t_end: int,
+) -> str:
     """How far along a tie is, from cue words near its trigger (hedges beat plans; signatures beat hedges)."""
     if type_ == "cancellation":
         return "cancelled"
     if type_ == "scale_back":
         return "reduced"
-    cues: list[tuple[str, int]] = []
-    for status, _prio, pattern in kb.statuses:
-        if status in ("cancelled", "reduced"):
-            continue
-        for m in pattern.finditer(body, c_start, c_end):
-            if t_start <= m.start() < t_end:
-                continue
-            cues.append((status, m.start()))
+    cues = [
+        (status, s) for status, s, e in all_cues if c_start <= s and e <= c_end and not t_start <= s < t_end
+    ]
     kinds = {s for s, _ in cues}
     if "signed" in kinds:
         return "signed"

@@ -38,6 +38,7 @@ import io
 import json
 import os
 import stat
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,8 +110,9 @@ class Quarantined:
 
 
 class _Input(NamedTuple):
-    path: Path  # as reached (a symlink keeps its own name: its suffix and sidecar row apply)
-    real: Path  # resolved; the only path ever opened, always inside a corpus root
+    path: str  # as reached (a symlink keeps its own name: its suffix and sidecar row apply)
+    real: str  # resolved; the only path ever opened, always inside a corpus root
+    shown: str  # display_path(path)
 
 
 class _Refused(Exception):
@@ -125,15 +127,16 @@ def display_path(path: Path | str) -> str:
     Symlinks are not resolved (a link is shown under its own name); bytes that are not UTF-8 in a file name
     are shown as ``\\xNN`` so the tables can always be written.
     """
-    p = Path(os.path.abspath(path))
-    try:
-        shown = p.relative_to(config.PROJ_ROOT).as_posix()
-    except ValueError:
-        try:
-            shown = p.resolve().relative_to(config.PROJ_ROOT).as_posix()
-        except (ValueError, OSError, RuntimeError):
-            shown = p.as_posix()
+    shown = os.path.abspath(path)
+    root = _PROJ_PREFIX
+    if shown.startswith(root):
+        shown = shown[len(root) :]
+    if shown.isascii():
+        return shown
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_PROJ_PREFIX = os.path.join(str(config.PROJ_ROOT), "")
 
 
 def content_id(data: bytes) -> str:
@@ -145,10 +148,10 @@ def _has_magic(item: str) -> bool:
     return any(ch in item for ch in "*?[")
 
 
-def _resolve(path: Path) -> Path:
+def _resolve(path: str) -> str:
     """The real path; raises _Refused for a missing target or a link loop."""
     try:
-        return Path(os.path.realpath(path, strict=True))
+        return os.path.realpath(path, strict=True)
     except FileNotFoundError:
         raise _Refused("not_found", "the path does not exist (or is a broken link)") from None
     except RuntimeError as exc:
@@ -159,30 +162,35 @@ def _resolve(path: Path) -> Path:
         raise _Refused("unreadable", f"cannot resolve the path: {exc.strerror or exc}") from None
 
 
+def _within(real: str, folder: str) -> bool:
+    return real == folder or real.startswith(os.path.join(folder, ""))
+
+
 class _Walker:
     """Expands the arguments; remembers every real path reached (a second visit is a duplicate_path)."""
 
     def __init__(self, inputs: Iterable[str | Path]) -> None:
-        self.tops: list[tuple[str, list[Path]]] = []
+        self.tops: list[tuple[str, list[str]]] = []
         for item in inputs:
             item_str = os.fspath(item)
             if _has_magic(item_str) and not os.path.lexists(item_str):
-                self.tops.append((item_str, [Path(p) for p in sorted(glob.glob(item_str, recursive=True))]))
+                self.tops.append((item_str, sorted(glob.glob(item_str, recursive=True))))
             else:
-                self.tops.append((item_str, [Path(item_str)]))
-        self.root_dirs: list[Path] = []
-        self.root_files: set[Path] = set()
+                self.tops.append((item_str, [item_str]))
+        self.root_dirs: list[str] = []
+        self.root_files: set[str] = set()
         for _, paths in self.tops:
             for p in paths:
                 try:
                     real = _resolve(p)
                 except _Refused:
                     continue
-                (self.root_dirs.append(real) if real.is_dir() else self.root_files.add(real))
-        self.seen: dict[Path, str] = {}
+                (self.root_dirs.append(real) if os.path.isdir(real) else self.root_files.add(real))
+        self.seen: dict[str, str] = {}
 
-    def inside(self, real: Path) -> bool:
-        return real in self.root_files or any(real == r or real.is_relative_to(r) for r in self.root_dirs)
+    def inside(self, real: str) -> bool:
+        """Is a resolved path one of the files given or inside one of the folders given?"""
+        return real in self.root_files or any(_within(real, r) for r in self.root_dirs)
 
     def run(self) -> Iterator[_Input | Quarantined]:
         for item_str, paths in self.tops:
@@ -194,62 +202,65 @@ class _Walker:
                 except _Refused as exc:
                     yield Quarantined(display_path(path), exc.reason, exc.detail)
                     continue
-                yield from self._visit(path, real, real.is_dir(), None)
+                yield from self._walk(path, real)
 
-    def _visit(
-        self, path: Path, real: Path, is_dir: bool, parent: Path | None
-    ) -> Iterator[_Input | Quarantined]:
-        first = self.seen.get(real)
-        if first is not None:
-            loop = is_dir and parent is not None and (parent == real or parent.is_relative_to(real))
-            what = "folder" if is_dir else "file"
-            if loop:
-                yield Quarantined(
-                    display_path(path), "symlink_loop", f"links back to the enclosing folder {first}"
-                )
-            else:
-                yield Quarantined(
-                    display_path(path), "duplicate_path", f"the same {what} as {first}, read once"
-                )
-            return
-        self.seen[real] = display_path(path)
-        if not is_dir:
-            yield _Input(path, real)
-            return
-        try:
-            with os.scandir(real) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            yield Quarantined(
-                display_path(path), "unreadable", f"cannot list the folder: {exc.strerror or exc}"
-            )
-            return
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or name == SIDECAR_NAME:
-                continue
-            child = path / name
-            try:
-                if entry.is_symlink():
+    def _walk(self, top: str, top_real: str) -> Iterator[_Input | Quarantined]:
+        """Depth-first, sorted, without recursion (no depth limit); symlinks inside the tree are followed
+        after the tree itself, so the real file is the one loaded and its aliases are the duplicates."""
+        stack: list[tuple[str, str, bool, str | None]] = [(top, top_real, os.path.isdir(top_real), None)]
+        links: deque[tuple[str, str]] = deque()
+        while stack or links:
+            if not stack:
+                child, parent = links.popleft()
+                try:
                     child_real = _resolve(child)
                     if not self.inside(child_real):
-                        yield Quarantined(
-                            display_path(child),
+                        raise _Refused(
                             "outside_corpus",
-                            "the symlink leads outside the corpus folders given; it is not followed",
+                            "the symlink leads outside the corpus folders given; not followed",
                         )
-                        continue
-                    child_dir = child_real.is_dir()
+                    stack.append((child, child_real, os.path.isdir(child_real), parent))
+                except _Refused as exc:
+                    yield Quarantined(display_path(child), exc.reason, exc.detail)
+                continue
+            path, real, is_dir, parent = stack.pop()
+            shown = display_path(path)
+            first = self.seen.get(real)
+            if first is not None:
+                if is_dir and parent is not None and _within(parent, real):
+                    yield Quarantined(shown, "symlink_loop", f"links back to the enclosing folder {first}")
                 else:
-                    child_real = real / name
-                    child_dir = entry.is_dir(follow_symlinks=False)
-            except _Refused as exc:
-                yield Quarantined(display_path(child), exc.reason, exc.detail)
+                    what = "folder" if is_dir else "file"
+                    yield Quarantined(shown, "duplicate_path", f"the same {what} as {first}, read once")
                 continue
+            self.seen[real] = shown
+            if not is_dir:
+                yield _Input(path, real, shown)
+                continue
+            try:
+                with os.scandir(real) as it:
+                    entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                yield Quarantined(display_path(child), "unreadable", f"cannot inspect: {exc.strerror or exc}")
+                yield Quarantined(shown, "unreadable", f"cannot list the folder: {exc.strerror or exc}")
                 continue
-            yield from self._visit(child, child_real, child_dir, real)
+            children = []
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or name == SIDECAR_NAME:
+                    continue
+                child = os.path.join(path, name)
+                try:
+                    if entry.is_symlink():
+                        links.append((child, real))
+                        continue
+                    child_dir = entry.is_dir(follow_symlinks=False)
+                except OSError as exc:
+                    yield Quarantined(
+                        display_path(child), "unreadable", f"cannot inspect: {exc.strerror or exc}"
+                    )
+                    continue
+                children.append((child, os.path.join(real, name), child_dir, real))
+            stack.extend(reversed(children))
 
 
 def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[Path | Quarantined]:
@@ -259,10 +270,10 @@ def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[Path | Quarantine
     back as `Quarantined`; hidden names and sidecar metadata files are skipped (they are not articles).
     """
     for item in _Walker(inputs).run():
-        yield item if isinstance(item, Quarantined) else item.path
+        yield item if isinstance(item, Quarantined) else Path(item.path)
 
 
-def _read_regular(path: Path, limit: int) -> bytes:
+def _read_regular(path: str, limit: int) -> bytes:
     """The bytes of a regular file, at most `limit`; _Refused for FIFOs, devices and larger files.
 
     Opened non-blocking (a FIFO cannot hang the run) and checked with fstat on the open descriptor.
@@ -279,11 +290,12 @@ def _read_regular(path: Path, limit: int) -> bytes:
             raise _Refused("too_large", f"{st.st_size:,} bytes exceeds the limit of {limit:,} bytes")
         chunks, size = [], 0
         while size <= limit:
-            chunk = os.read(fd, min(limit + 1 - size, 1 << 24))
-            if not chunk:
-                break
+            want = min(limit + 1 - size, max(st.st_size + 1 - size, 1 << 16), 1 << 24)
+            chunk = os.read(fd, want)
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < want:  # a short read of a regular file: end of file
+                break
         if size > limit:  # it grew after fstat
             raise _Refused("too_large", f"more than {limit:,} bytes (the limit)")
         return b"".join(chunks)
@@ -293,8 +305,8 @@ def _read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def _sidecar(folder: Path, walker: _Walker | None) -> tuple[dict[str, dict[str, str]], Quarantined | None]:
-    sidecar = folder / SIDECAR_NAME
+def _sidecar(folder: str, walker: _Walker | None) -> tuple[dict[str, dict[str, str]], Quarantined | None]:
+    sidecar = os.path.join(folder, SIDECAR_NAME)
     if not os.path.lexists(sidecar):
         return {}, None
     shown = display_path(sidecar)
@@ -331,7 +343,7 @@ def load_sidecar(folder: Path) -> dict[str, dict[str, str]]:
     Only plain file names are honoured: a row naming a path (``../x``, ``/etc/passwd``) is ignored. Names
     are only ever looked up, never opened, so sidecars can never point the loader outside the corpus.
     """
-    return _sidecar(Path(folder), None)[0]
+    return _sidecar(os.fspath(folder), None)[0]
 
 
 def sniff_problem(data: bytes) -> tuple[str, str] | None:
@@ -382,18 +394,18 @@ def load_corpus(
             raise ValueError(f"unknown encoding {encoding!r}") from None
     field_map = _field_map(fields)
     walker = _Walker(inputs)
-    sidecars: dict[Path, dict[str, dict[str, str]]] = {}
+    sidecars: dict[str, dict[str, dict[str, str]]] = {}
     seen_ids: set[str] = set()
     for item in walker.run():
         if isinstance(item, Quarantined):
             yield item
             continue
-        folder = item.path.parent
+        folder, name = os.path.split(item.path)
         if folder not in sidecars:
             sidecars[folder], problem = _sidecar(folder, walker)
             if problem:
                 yield problem
-        side = sidecars[folder].get(item.path.name, {})
+        side = sidecars[folder].get(name, {})
         for rec in _load_file(item, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
             if isinstance(rec, Article):
                 rec.meta.update(side)
@@ -413,8 +425,8 @@ def _field_map(fields: dict[str, tuple[str, ...] | str] | None) -> dict[str, tup
 def _load_file(
     item: _Input, *, max_bytes: int, field_map: dict[str, tuple[str, ...]], encoding: str | None
 ) -> Iterator[Article | Quarantined]:
-    shown = display_path(item.path)
-    suffix = item.path.suffix.lower()
+    shown = item.shown
+    suffix = os.path.splitext(item.path)[1].lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Quarantined(shown, "unsupported_type", f"unsupported file type {suffix or '(none)'!r}")
         return
@@ -584,12 +596,29 @@ def _from_json(
         yield _record_to_article(rec, where, field_map, "json")
 
 
+class _CountingLines:
+    """Lines of a text for csv.reader, counting those consumed (its line_num stalls after an error)."""
+
+    def __init__(self, text: str) -> None:
+        self._it = iter(io.StringIO(text, newline=""))
+        self.n = 0
+
+    def __iter__(self) -> _CountingLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._it)
+        self.n += 1
+        return line
+
+
 def _from_csv(
     text: str, shown: str, field_map: dict[str, tuple[str, ...]], delimiter: str, max_bytes: int
 ) -> Iterator[Article | Quarantined]:
     """One record per CSV row; a bad row is quarantined at its line and reading goes on after it."""
     csv.field_size_limit(max(max_bytes, config.MAX_INPUT_BYTES))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = _CountingLines(text)
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as exc:
@@ -600,7 +629,7 @@ def _from_csv(
         return
     n_records = 0
     while True:
-        line_no = reader.line_num + 1
+        line_no = lines.n + 1
         where = f"{shown}:{line_no}"
         try:
             row = next(reader)

@@ -30,9 +30,12 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(" ".join(_WORD.findall(body.lower())).encode()).hexdigest()
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM)  # permutations are costly to draw (0.15 ms): draw them once
+
+
 def minhash(body: str) -> MinHash:
     """MinHash signature of a body (deterministic: datasketch's default seed)."""
-    mh = MinHash(num_perm=NUM_PERM)
+    mh = MinHash(num_perm=NUM_PERM, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
     mh.update_batch(list(_shingles(body)))
     return mh
 

@@ -224,13 +224,11 @@ def _defined_acronyms(body: str, mentions: list[Mention], kb: Knowledge) -> list
 
 
 @lru_cache(maxsize=4)
-def _role_patterns(kb: Knowledge) -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for role, pattern in kb.roles:
-        # short upper-case titles (CEO, CFO) are case-sensitive; spelled-out titles are not
-        flags = 0 if pattern.strip("(?:)").isupper() else re.IGNORECASE
-        out.append((role, re.compile(rf"\b{pattern}\b", flags)))
-    return out
+def _role_pattern(kb: Knowledge) -> tuple[re.Pattern[str], list[str]]:
+    """One pass for every role title: an alternation in the table's order (longest titles first)."""
+    roles = [role for role, _ in kb.roles]
+    union = "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(kb.roles))
+    return re.compile(rf"\b(?:{union})\b", re.IGNORECASE), roles
 
 
 def find_people(body: str, mentions: list[Mention], kb: Knowledge) -> list[Mention]:
@@ -240,16 +238,15 @@ def find_people(body: str, mentions: list[Mention], kb: Knowledge) -> list[Menti
     people: dict[str, Mention] = {}
     found: list[Mention] = []
     role_spans: list[tuple[int, int]] = []
-    for role, pattern in _role_patterns(kb):
-        for rm in pattern.finditer(body):
-            if any(s <= rm.start() < e for s, e in role_spans):
-                continue
-            person = _person_near_role(body, rm.start(), rm.end(), role, companies, taken)
-            if person:
-                role_spans.append((rm.start(), rm.end()))
-                if person.canonical not in people:
-                    people[person.canonical] = person
-                found.append(person)
+    pattern, roles = _role_pattern(kb)
+    for rm in pattern.finditer(body):
+        role = roles[int(rm.lastgroup[1:])]
+        person = _person_near_role(body, rm.start(), rm.end(), role, companies, taken)
+        if person:
+            role_spans.append((rm.start(), rm.end()))
+            if person.canonical not in people:
+                people[person.canonical] = person
+            found.append(person)
     # later mentions by surname ("Uchida said")
     for full, person in people.items():
         surname = full.split()[-1]

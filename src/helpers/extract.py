@@ -6,8 +6,6 @@ and alliance events bind to all three (parties, when, how much).
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from .alliances import extract_alliances
 from .clean import CleanArticle
 from .entities import find_mentions
@@ -33,7 +31,7 @@ def extract_facts(
     mention_rows = []
     for m in mentions:
         s, e = sentence_at(body, sentences, m.start)
-        row = {k: v for k, v in asdict(m).items() if k != "company"}
+        row = {k: v for k, v in vars(m).items() if k != "company"}
         mention_rows.append({"article_id": article_id, **row, "sentence": body[s:e]})
     figures = extract_figures(
         body, kb, mentions, sentences, timeline, cleaned.published, cleaned.published_precision, article_id

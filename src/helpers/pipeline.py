@@ -40,7 +40,7 @@ def process_articles(
             "n_chars_clean": len(cleaned.body),
             "duplicate_of": None,
         }
-        record.update({k: v for k, v in asdict(cleaned).items() if k != "removed"})
+        record.update({k: v for k, v in vars(cleaned).items() if k != "removed"})
         rows["articles"].append(record)
         rows["removed_lines"].extend(
             {"article_id": art.article_id, "line_no": n, "text": text, "reason": reason}

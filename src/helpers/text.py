@@ -49,6 +49,15 @@ _TRANSLATE = str.maketrans(
         "\u2026": "...",
     }
 )
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _map_char(m: re.Match[str]) -> str:
+    ch = m.group()
+    mapped = _TRANSLATE.get(ord(ch), ch)
+    return mapped if isinstance(mapped, str) else ch if mapped is None else chr(mapped)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t]+")
 
@@ -59,7 +68,8 @@ def normalize_text(text: str) -> str:
     Line structure is kept (the cleaner works line by line); runs of spaces become one space.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_TRANSLATE)
+    if not text.isascii():  # str.translate walks every character; only the rare non-ASCII ones need mapping
+        text = _NON_ASCII.sub(_map_char, text)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
