@@ -31,12 +31,14 @@ notebooks: setup
 # JupyterLab on notebooks/ (00-start-here open), the project's kernel registered in .venv. The server's root is
 # the project folder so notebook links to ../data/raw, ../seeds and ../README.md work (as on Binder); kernels
 # run in notebooks/. No display (SSH, container): no browser; open the printed http://127.0.0.1:PORT/... URL
-# (through `ssh -L PORT:127.0.0.1:PORT host` when remote). Options: make lab LAB_PORT=8890 LAB_ARGS='...'.
+# (through `ssh -L PORT:127.0.0.1:PORT host` when remote). As root (containers) it adds --allow-root.
+# Options: make lab LAB_PORT=8890 LAB_ARGS='--ServerApp.ip=0.0.0.0'.
 LAB_PORT ?= 8888
 lab: setup
 	$(BIN)/python -m ipykernel install --sys-prefix --name ev-alliance-watch --display-name "Python (ev-alliance-watch)"
 	@browser=; if [ "$$(uname -s)" != Darwin ] && [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
 	  browser=--no-browser; echo "No display found: open the http://127.0.0.1:... URL printed below in a browser."; fi; \
+	if [ "$$(id -u)" = 0 ]; then browser="$$browser --allow-root"; fi; \
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.ip=127.0.0.1 \
 	  --ServerApp.port=$(LAB_PORT) --LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $$browser $(LAB_ARGS)
 
