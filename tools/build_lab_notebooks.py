@@ -39,14 +39,14 @@ ANSWERS = {
 
 
 def notebook_list() -> str:
-    """A numbered Markdown list: each notebook's first heading as a link to it, then what it answers."""
+    """A Markdown list: each notebook's number, its first heading as a link to it, what it answers."""
     items = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
         if path.name.startswith("00-"):
             continue
         title = notebook_title(nbformat.read(path, as_version=4), default=path.stem)
         answer = ANSWERS.get(path.name, "")
-        items.append(f"{int(path.name[:2])}. **[{title}]({path.name})**  \n   {answer}".rstrip())
+        items.append(f"- `{path.name[:2]}` **[{title}]({path.name})**  \n  {answer}".rstrip())
     return "\n".join(items)
 
 

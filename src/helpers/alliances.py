@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .entities import Mention
+from .entities import Mention, constituent_companies
 from .knowledge import Knowledge, lower_same_length
 from .text import sentence_at
 
@@ -100,10 +100,48 @@ def extract_alliances(
             rows.extend(events)
             if events:
                 context["last_pair"] = (events[-1]["party_a"], events[-1]["party_b"])
+    rows.extend(_named_ventures(body, kb, parties_all, sentences, article_id))
     product_ends = [m.end for m in mentions if m.kind == "product"]
     for row in rows:
         _attach_time_and_money(row, timeline, figures, published, published_precision, product_ends)
     return _consolidate(rows)
+
+
+def _is_parent_of_venture(kb: Knowledge, parent: str, venture: str) -> bool:
+    return parent in constituent_companies(venture, kb)
+
+
+def _named_ventures(
+    body: str, kb: Knowledge, parties: list[Mention], sentences: list[tuple[int, int]], article_id: str
+) -> list[dict]:
+    """A company whose name joins two others ("FAW Toyota", "Sony Honda Mobility") is their joint venture."""
+    rows, seen = [], set()
+    for m in parties:
+        name = _name(m)
+        if name in seen or m.kind != "company":
+            continue
+        seen.add(name)
+        owners = constituent_companies(name, kb) or constituent_companies(m.text, kb)
+        if len(owners) < 2:
+            continue
+        s, e = sentence_at(body, sentences, m.start)
+        for i in range(len(owners)):
+            for j in range(i + 1, len(owners)):
+                rows.append(
+                    {
+                        "article_id": article_id,
+                        "party_a": owners[i],
+                        "party_b": owners[j],
+                        "type": "joint_venture",
+                        "status": "active",
+                        "evidence": body[s:e],
+                        "confidence": 0.7,
+                        "start": m.start,
+                        "end": m.end,
+                        "_sentence": (s, e),
+                    }
+                )
+    return rows
 
 
 def _is_venture_name(body: str, m: Mention) -> bool:
@@ -196,6 +234,8 @@ def _clause_events(
         if pairs:
             previous = (t_end, pairs)
         for a, b in pairs:
+            if _is_parent_of_venture(kb, a, b) or _is_parent_of_venture(kb, b, a):
+                continue  # "FAW and FAW Toyota": ownership, not an alliance
             key = (a, b) if a <= b else (b, a)
             status = _status(body, type_, context["cues"], c_start, c_end, t_start, t_end)
             event = {

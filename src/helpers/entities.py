@@ -78,14 +78,19 @@ def _is_boundary(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
 
 
-def gazetteer_matches(body: str, kb: Knowledge) -> list[tuple[int, int, str]]:
-    """All gazetteer hits as (start, end, surface), leftmost-longest, non-overlapping."""
+def gazetteer_matches(body: str, kb: Knowledge, exclude_whole: bool = False) -> list[tuple[int, int, str]]:
+    """All gazetteer hits as (start, end, surface), leftmost-longest, non-overlapping.
+
+    `exclude_whole` ignores a hit spanning the whole text (to find the names inside a name).
+    """
     if not kb.surface:
         return []
     auto = _automaton(kb)
     hits = []
     for end_idx, surface in auto.iter(body):
         start = end_idx - len(surface) + 1
+        if exclude_whole and (start, end_idx + 1) == (0, len(body)):
+            continue
         if _is_boundary(body, start, end_idx + 1):
             hits.append((start, end_idx + 1, surface))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -156,6 +161,18 @@ def _to_mentions(
     return [Mention(entry.kind, text, entry.canonicals[0], start, end)]
 
 
+def constituent_companies(name: str, kb: Knowledge) -> list[str]:
+    """Companies named inside a company's name: "FAW Toyota" -> [FAW, Toyota] (a joint venture's parents)."""
+    found: list[str] = []
+    for _start, _end, surface in gazetteer_matches(name, kb, exclude_whole=True):
+        for entry in kb.surface[surface]:
+            if entry.kind == "company" and len(entry.canonicals) == 1:
+                company = kb.top_company(entry.canonicals[0])
+                if company not in found and company != name:
+                    found.append(company)
+    return found
+
+
 def _company_prefix(text: str, kb: Knowledge) -> tuple[int, str] | None:
     """If a product mention starts with a company alias ("Tesla Cybertruck"), return (length, company)."""
     words = text.split(" ")
@@ -185,7 +202,7 @@ def _defined_companies(body: str, mentions: list[Mention], kb: Knowledge) -> lis
     for pattern in _DEFINED_NAMES:
         for m in pattern.finditer(body):
             text = m.group("name").strip()
-            words = text.split()
+            words = _LEGAL_SUFFIX.sub("", text).split()
             if len(words) < 2 or len(text) > 60 or words[0] in _NOT_NAME_WORDS:
                 continue
             known = [e for e in kb.surface.get(text, []) if e.kind != "company"]

@@ -14,9 +14,10 @@ Rules, in the order they are applied (all deterministic):
    A-C, B-C) are one multi-party tie; so is a star (X-A, X-B) whose leaves (A, B) are already tied
    elsewhere in the corpus (X joins them). Other pairs stay pairs.
 3. **Alliances.** Claims with the same set of parties belong to one alliance. A multi-party tie also
-   absorbs one existing smaller alliance inside it - the star's leaves, or else the one sharing a
-   specific type of tie with it that has the most independent sources - so "a party joins" extends
-   the existing alliance instead of starting a new one. ``alliance_id`` hashes the sorted parties.
+   absorbs one existing smaller alliance inside it - the star's leaves; else, among those sharing a
+   specific type of tie with it (else among all), the one with the most independent sources - so "a
+   party joins" extends the existing alliance instead of starting a new one. ``alliance_id`` hashes
+   the sorted parties.
 4. **Steps.** Within an alliance, claims of the same type become one step when their periods overlap
    and their statuses agree (announced, planned, signed and active agree with one another; exploring,
    reduced and cancelled only with themselves). Claims dated by publication (or undated) that restate
@@ -24,8 +25,8 @@ Rules, in the order they are applied (all deterministic):
    processed most precise first, so "2024-03" and "2024-03-15" reports of one signing are one step.
    Syndicated copies are extra sources; ``n_independent`` counts canonical articles only.
 5. **Generic ties.** A claim of type ``other`` ("partnership", "alliance") that restates a tie
-   already described precisely is folded into the nearest specific step at or before it whose status
-   agrees; otherwise it is a step of its own.
+   already described precisely is folded into the nearest specific step at or before it, when their
+   statuses agree and it names no party that step lacks; otherwise it is a step of its own.
 6. **Conflicts are surfaced.** Independent sources that give one step incompatible statuses (one says
    signed, another exploring, for the same type in overlapping periods) or dates (two non-overlapping
    event dates no more than ``DATE_CONFLICT_DAYS`` apart for the same signing, announcement or end)
@@ -298,7 +299,7 @@ def _alliances(claims: list[Claim]) -> dict[frozenset[str], list[Claim]]:
     for g in groups:
         inside = [s for s in by_set if s < g]
         star_leaves = sorted({c.star_leaves for c in by_set[g] if c.star_leaves} & set(inside), key=sorted)
-        candidates = star_leaves or [s for s in inside if specific(s) & specific(g)]
+        candidates = star_leaves or [s for s in inside if specific(s) & specific(g)] or inside
         if not candidates:
             continue
         best = min(
@@ -506,8 +507,9 @@ def _fold(steps: list[Step], c: Claim) -> bool:
     if not before:
         return False
     nearest = max(before, key=_step_order)
-    ok = (c.status == "exploring" and nearest.status == "exploring") or (
-        c.status != "exploring" and nearest.status not in ("exploring", "cancelled")
+    ok = c.parties <= nearest.parties and (  # a newcomer is news, never a restatement
+        (c.status == "exploring" and nearest.status == "exploring")
+        or (c.status != "exploring" and nearest.status not in ("exploring", "cancelled"))
     )
     if ok:
         c.folded = True
