@@ -76,7 +76,11 @@ def main() -> int:
     linearity = (last["seconds"] / last["bytes"]) / (first["seconds"] / first["bytes"])
     report = {
         "command": "python benchmarks/bench_extract.py --sizes " + " ".join(str(s) for s in args.sizes),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+        },
         "runs": runs,
         "seconds_per_byte_ratio_last_vs_first": round(linearity, 2),
     }
