@@ -197,7 +197,12 @@ def test_syndicated_copy_is_a_duplicate(story_tables):
 
 def test_honda_nissan_story_is_one_alliance_with_its_history(story):
     lifecycles, steps, ids = story
-    assert not (lifecycles["parties"] == "Honda + Nissan").any()  # Mitsubishi Motors joined it
+    assert lifecycles["parties"].tolist() == [
+        "Foxconn + Nissan",
+        STORY,  # no separate "Honda + Nissan": Mitsubishi Motors joined it
+        "Mitsubishi Motors + Nissan",  # Nissan's stake, reported after the three-way tie: not absorbed
+        "Mitsubishi Motors + Nissan + Renault",  # "an alliance with Renault and Mitsubishi Motors"
+    ]
     life = _alliance(lifecycles, STORY)
     mine = _steps_of(steps, lifecycles, STORY)
     history = list(zip(mine["date"], mine["type"], mine["status"], strict=True))
@@ -294,7 +299,13 @@ def test_lifecycle_changes_phrase_what_happened_since_the_last_report(story, tmp
         line.startswith(f"{label}: MOU signed (2024-03-15) now disputed — status: signed") for line in changes
     )
     assert lifecycle_changes(steps, steps) == []
-    assert lifecycle_changes(None, steps) == [] and lifecycle_changes(steps.iloc[0:0], steps) == []
+    assert lifecycle_changes(None, steps) == []  # first report: nothing to compare with
+    from_nothing = lifecycle_changes(steps.iloc[0:0], steps)  # an earlier report without alliances
+    assert len(from_nothing) == len(lifecycles) and all(": new alliance, " in line for line in from_nothing)
+    assert f"{label}: new alliance, 7 steps; latest merger talks ended (2 sources)" in from_nothing
+    assert lifecycle_changes(steps, steps.iloc[0:0]) == [
+        f"{'–'.join(p)}: no longer reported in the corpus" for p in lifecycles["party_list"]
+    ]
     assert lifecycle_changes(before, steps) == changes  # deterministic
 
 

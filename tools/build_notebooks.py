@@ -214,6 +214,21 @@ def alliances_nb():
             code(
                 'HTML(views.html_table(views.alliance_table(alliances, articles, focus), link_column="url"))'
             ),
+            md(
+                "## Alliance lifecycles\n\nThe events above, merged across articles: one row per alliance (the same "
+                "set of partners, or a partner joining an existing one), with when it was first and last reported, "
+                "its current status (the status of its latest dated step) and how many articles back it. Repeated "
+                "reports of the same step count as sources of one step; syndicated copies are not independent."
+            ),
+            code(
+                'lifecycles, steps = tables["alliance_lifecycles"], tables["alliance_steps"]\n'
+                "views.lifecycle_table(lifecycles, focus)"
+            ),
+            md(
+                "### The story of each alliance\n\nStep by step, oldest first. A step dated only by its article's "
+                "publication says so; a step the sources disagree on is marked *disputed* with both claims."
+            ),
+            code("HTML(views.stories_html(steps, lifecycles, focus))"),
         ]
     )
 

@@ -248,7 +248,10 @@ def _clause_events(
                 "confidence": round(_TYPE_CONFIDENCE[how] - (0.1 if status == "exploring" else 0.0), 2),
                 "start": t_start,
                 "end": t_end,
-                "_sentence": sentence,
+                "_sentence": (
+                    c_start,
+                    c_end,
+                ),  # the clause: a date elsewhere in the sentence dates another event
             }
             current = events.get(key)
             if current is None or _priority(kb, type_) < _priority(kb, current["type"]):

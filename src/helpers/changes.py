@@ -128,6 +128,8 @@ def summarize(changes: dict[str, Any]) -> str:
         d = changes[table]
         n, v, c = len(d["new"]), len(d["vanished"]), len(d["changed"])
         parts.append(f"{n} new {noun}{'s' if n != 1 else ''}, {v} vanished, {c} changed")
+    n_life = len(changes.get("lifecycles") or [])
+    parts.append(f"{n_life} alliance lifecycle change{'s' if n_life != 1 else ''}")
     return f"Since {prev}: " + "; ".join(parts) + "."
 
 
@@ -152,8 +154,36 @@ def compute_changes(data_dir: Path, previous_report: Path | None) -> dict[str, A
             identity=lambda k: (k[0], k[1], k[4]),
             fields=FIGURE_FIELDS,
         )
+    result["lifecycles"] = _lifecycle_changes(data_dir, previous_report)
     result["summary"] = summarize(result)
     return result
+
+
+def _steps_of(data: Path):
+    """A report's alliance steps; reports made before lifecycles existed are rebuilt from their events."""
+    import pandas as pd
+
+    from .lifecycle import build_lifecycles
+
+    steps = data / "alliance_steps.parquet"
+    if steps.exists():
+        return pd.read_parquet(steps)
+    alliances, articles = data / "alliances.parquet", data / "articles.parquet"
+    if alliances.exists() and articles.exists():
+        return build_lifecycles(pd.read_parquet(alliances), pd.read_parquet(articles))[1]
+    return None
+
+
+def _lifecycle_changes(data_dir: Path, previous_report: Path | None) -> list[str]:
+    """What changed, in lifecycle terms ("Nissan–Honda: talks ended (2 sources)")."""
+    from .lifecycle import lifecycle_changes
+
+    if previous_report is None:
+        return []
+    current = _steps_of(data_dir)
+    if current is None:
+        return []
+    return lifecycle_changes(_steps_of(previous_report / "data"), current)
 
 
 def load_changes(report_dir: Path) -> dict[str, Any] | None:

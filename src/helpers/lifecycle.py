@@ -15,15 +15,17 @@ Rules, in the order they are applied (all deterministic):
    elsewhere in the corpus (X joins them). Other pairs stay pairs.
 3. **Alliances.** Claims with the same set of parties belong to one alliance. A multi-party tie also
    absorbs one existing smaller alliance inside it - the star's leaves; else, among those sharing a
-   specific type of tie with it (else among all), the one with the most independent sources - so "a
-   party joins" extends the existing alliance instead of starting a new one. ``alliance_id`` hashes
-   the sorted parties.
+   specific type of tie with it (else among those first reported no later than it), the one with the
+   most independent sources - so "a party joins" extends the existing alliance instead of starting a
+   new one. ``alliance_id`` hashes the sorted parties.
 4. **Steps.** Within an alliance, claims of the same type become one step when their periods overlap
    and their statuses agree (announced, planned, signed and active agree with one another; exploring,
-   reduced and cancelled only with themselves). Claims dated by publication (or undated) that restate
-   the latest step of their type, with no status change in between, join that step. Claims are
-   processed most precise first, so "2024-03" and "2024-03-15" reports of one signing are one step.
-   Syndicated copies are extra sources; ``n_independent`` counts canonical articles only.
+   reduced and cancelled only with themselves; a step of agreeing claims shows signed, else announced,
+   active, planned). Claims dated only by publication (or undated), and event-dated exploring or
+   active claims, that restate the latest step of their type with no status change in between join
+   that step. Claims are processed most precise first, so "2024-03" and "2024-03-15" reports of one
+   signing are one step. Syndicated copies are extra sources; ``n_independent`` counts canonical
+   articles only.
 5. **Generic ties.** A claim of type ``other`` ("partnership", "alliance") that restates a tie
    already described precisely is folded into the nearest specific step at or before it, when their
    statuses agree and it names no party that step lacks; otherwise it is a step of its own.
@@ -42,6 +44,19 @@ Rules, in the order they are applied (all deterministic):
    step are equally late; among them the further stage wins: cancelled > reduced > active > signed >
    announced > planned > exploring, so "cancelled" reported in the same period as "signed" means the
    alliance ended. A step of type cancellation names no tie, so the whole alliance reads as ended.
+
+Tables (column lists LIFECYCLE_COLUMNS and STEP_COLUMNS; the first columns are the contract):
+
+- ``alliance_lifecycles``: alliance_id, parties ("Honda + Nissan"), first_seen (date of the first
+  dated step, as written: "2024-03-13", "2024-03"), last_seen (date of the step that sets the current
+  status), current_status, n_sources (articles), n_steps, summary (one line of prose), party_list
+  (the sorted parties as a list), n_independent (canonical articles), n_conflicts.
+- ``alliance_steps``: alliance_id, step_no (1..n in history order), date / precision as in
+  ``alliances.when``, date_basis (event | published | unknown), type, status, sources (sorted article
+  ids, ", "-joined, dissenting sources included), n_sources, evidence (one sentence), conflict,
+  conflict_detail ("status: signed (ids) vs exploring (ids)"; "date: ... vs ..."), start_date /
+  end_date (ISO, inclusive), parties (the alliance's), step_parties (who this step involves), joined
+  (parties first seen at this step), n_independent, future (dated after the newest source).
 """
 
 from __future__ import annotations
@@ -129,8 +144,10 @@ class Step:
 def _missing(value: object) -> bool:
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
+    if isinstance(value, str | bool | int):
+        return False
+    if isinstance(value, float):
+        return math.isnan(value)
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -299,7 +316,11 @@ def _alliances(claims: list[Claim]) -> dict[frozenset[str], list[Claim]]:
     for g in groups:
         inside = [s for s in by_set if s < g]
         star_leaves = sorted({c.star_leaves for c in by_set[g] if c.star_leaves} & set(inside), key=sorted)
-        candidates = star_leaves or [s for s in inside if specific(s) & specific(g)] or inside
+        candidates = (
+            star_leaves
+            or [s for s in inside if specific(s) & specific(g)]
+            or [s for s in inside if first_start(s) <= first_start(g)]  # reported no later: it was joined
+        )
         if not candidates:
             continue
         best = min(
@@ -657,8 +678,7 @@ def step_sentence(parties: list[str], type_: str, status: str, evidence: str = "
     """'Honda and Nissan signed an MOU': one step as a plain sentence."""
     who = _and(sorted(parties))
     if type_ == "cancellation" or status == "cancelled":
-        what = _ended_what(evidence)
-        return f"{who} ended their {what}" if what != "tie-up" else f"{who} ended their tie-up"
+        return f"{who} ended their {_ended_what(evidence)}"
     if type_ == "scale_back" or status == "reduced":
         return f"{who} scaled back their tie-up"
     noun = _NOUN.get(type_, type_.replace("_", " "))
@@ -713,8 +733,8 @@ def _when(date_: object, precision: object, basis: object) -> str:
 
 
 def _story_line(row: dict) -> str:
-    parties = str(row.get("step_parties") or row.get("parties") or "").split(" + ")
-    text = step_sentence(parties, str(row["type"]), str(row["status"]), str(row.get("evidence") or ""))
+    parties = str(_text(row.get("step_parties")) or _text(row.get("parties")) or "").split(" + ")
+    text = step_sentence(parties, str(row["type"]), str(row["status"]), _text(row.get("evidence")) or "")
     if _text(row.get("joined")):
         text += f" ({row['joined']} joins)"
     line = f"{_when(row.get('date'), row.get('precision'), row.get('date_basis'))}: {text}"
@@ -810,116 +830,104 @@ def lifecycle_changes(previous_steps: pd.DataFrame | None, current_steps: pd.Dat
     """What changed between two ``alliance_steps`` tables, phrased in lifecycle terms.
 
     Lines like "Honda–Nissan: talks ended (2 sources)", "Honda–Nissan: new step MOU signed (1 source)",
-    "Honda–Mitsubishi Motors–Nissan: Mitsubishi Motors joined", "Honda–Nissan: MOU signed (2024-03-15)
-    now has 3 sources (was 2)". Alliances are matched by id, else by parties (a party joining changes
-    the id). Steps are matched on (type, status, date), then (type, date) for a changed status, then
-    (type, status) for a changed date. Sorted by alliance, then step order; empty when nothing changed
-    or when there is nothing earlier to compare with.
+    "Honda–Mitsubishi Motors–Nissan: Mitsubishi Motors joined (2024-08-01)", "Honda–Nissan: MOU signed
+    (2024-03-15) now has 3 sources (was 2)", "... now disputed — status: signed (...) vs exploring (...)".
+    Alliances are matched by id, else by parties (a party joining changes the id). Steps are matched on
+    (type, status, date), then (type, date) for a changed status, then (type, status) for a changed
+    date. Sorted by alliance, then step order. Empty when nothing changed, and when there is nothing
+    earlier to compare with (``previous_steps`` is None); an empty earlier table makes every alliance new.
     """
-    before, after = _rows_by_alliance(previous_steps), _rows_by_alliance(current_steps)
-    if not before:
+    if previous_steps is None:
         return []
-    lines: list[tuple[str, int, str]] = []
-    matched_prev: set[str] = set()
-    pairing: dict[str, str | None] = {}
-    for aid in sorted(after, key=lambda a: _alliance_label(after[a][0]["parties"])):
-        if aid in before:
-            pairing[aid] = aid
-            matched_prev.add(aid)
-    for aid in sorted(after, key=lambda a: _alliance_label(after[a][0]["parties"])):
+    before, after = _rows_by_alliance(previous_steps), _rows_by_alliance(current_steps)
+
+    def label_of(rows: list[dict]) -> str:
+        return _alliance_label(rows[0]["parties"])
+
+    pairing = {aid: aid for aid in after if aid in before}
+    taken = set(pairing.values())
+    for aid in sorted(after, key=lambda a: label_of(after[a])):
         if aid in pairing:
             continue
         mine = _party_set(after[aid])
-        options = [p for p in before if p not in matched_prev and len(_party_set(before[p]) & mine) >= 2]
+        options = [p for p in before if p not in taken and len(_party_set(before[p]) & mine) >= 2]
         options.sort(key=lambda p: (not _party_set(before[p]) <= mine, -len(_party_set(before[p]) & mine), p))
-        pairing[aid] = options[0] if options else None
         if options:
-            matched_prev.add(options[0])
-    for aid, prev_id in pairing.items():
-        rows = after[aid]
-        label = _alliance_label(rows[0]["parties"])
-        if prev_id is None:
-            last = rows[-1]
-            lines.append(
-                (label, 0, f"{label}: new alliance, {len(rows)} step{'s' if len(rows) != 1 else ''}; "
-                           f"latest {_row_phrase(last, rows)} ({_sources(int(last['n_sources']))})")
-            )  # fmt: skip
+            pairing[aid] = options[0]
+            taken.add(options[0])
+    lines: list[tuple[str, int, str]] = []
+    for aid in after:
+        rows, label = after[aid], label_of(after[aid])
+        if aid not in pairing:
+            last = len(rows) - 1
+            n_steps = f"{len(rows)} step{'s' if len(rows) != 1 else ''}"
+            latest = f"{_row_phrase(rows, last)} ({_sources(int(rows[last]['n_sources']))})"
+            lines.append((label, 0, f"{label}: new alliance, {n_steps}; latest {latest}"))
             continue
-        old = before[prev_id]
+        old = before[pairing[aid]]
         for party in sorted(_party_set(rows) - _party_set(old)):
-            when = next((_text(r.get("date")) for r in rows if party in str(_text(r.get("joined")) or "").split(", ")), None)  # fmt: skip
+            when = next((_text(r["date"]) for r in rows if party in _names(r.get("joined"))), None)
             lines.append((label, 0, f"{label}: {party} joined" + (f" ({when})" if when else "")))
         for party in sorted(_party_set(old) - _party_set(rows)):
             lines.append((label, 0, f"{label}: {party} no longer part of it"))
-        lines.extend((label, n, text) for n, text in _step_changes(label, old, rows))
-    for prev_id in sorted(set(before) - matched_prev, key=lambda a: _alliance_label(before[a][0]["parties"])):
-        label = _alliance_label(before[prev_id][0]["parties"])
+        lines.extend((label, n, f"{label}: {text}") for n, text in _step_changes(old, rows))
+    for prev_id in sorted(set(before) - taken):
+        label = label_of(before[prev_id])
         lines.append((label, 0, f"{label}: no longer reported in the corpus"))
     lines.sort(key=lambda t: (t[0], t[1]))
     return [text for _, _, text in lines]
 
 
-def _row_phrase(row: dict, rows: list[dict]) -> str:
-    i = rows.index(row)
+def _names(value: object) -> list[str]:
+    text = _text(value)
+    return text.split(", ") if text else []
+
+
+def _row_phrase(rows: list[dict], i: int) -> str:
+    row = rows[i]
     prev = rows[i - 1]["status"] if i > 0 else None
-    return step_phrase(str(row["type"]), str(row["status"]), str(row.get("evidence") or ""), prev)
+    return step_phrase(str(row["type"]), str(row["status"]), str(_text(row.get("evidence")) or ""), prev)
 
 
-def _step_changes(label: str, old: list[dict], new: list[dict]) -> list[tuple[int, str]]:
+def _step_changes(old: list[dict], new: list[dict]) -> list[tuple[int, str]]:
+    """Changes between one alliance's old and new steps: (new step_no, phrase without the label)."""
+
     def key(r: dict, fields: tuple[str, ...]) -> tuple:
         return tuple(_text(r.get(f)) for f in fields)
 
-    remaining_old = list(old)
+    def when(r: dict) -> str:
+        return _text(r.get("date")) or "undated"
+
+    left = list(range(len(old)))
+    matches: dict[str, list[tuple[int, int]]] = {"same": [], "status": [], "date": []}
+    unmatched = list(range(len(new)))
+    for kind, fields in (("same", ("type", "status", "date")), ("status", ("type", "date")),
+                         ("date", ("type", "status"))):  # fmt: skip
+        for j in list(unmatched):
+            i = next((i for i in left if key(old[i], fields) == key(new[j], fields)), None)
+            if i is not None:
+                left.remove(i)
+                unmatched.remove(j)
+                matches[kind].append((i, j))
     out: list[tuple[int, str]] = []
-    unmatched_new = []
-    pairs: list[tuple[dict, dict]] = []
-    for r in new:
-        hit = next((o for o in remaining_old if key(o, ("type", "status", "date")) == key(r, ("type", "status", "date"))), None)  # fmt: skip
-        if hit is None:
-            unmatched_new.append(r)
-        else:
-            remaining_old.remove(hit)
-            pairs.append((hit, r))
-    changed_status, redated, brand_new = [], [], []
-    for r in unmatched_new:
-        hit = next((o for o in remaining_old if key(o, ("type", "date")) == key(r, ("type", "date"))), None)
-        if hit is not None:
-            remaining_old.remove(hit)
-            changed_status.append((hit, r))
-            continue
-        hit = next(
-            (o for o in remaining_old if key(o, ("type", "status")) == key(r, ("type", "status"))), None
-        )
-        if hit is not None:
-            remaining_old.remove(hit)
-            redated.append((hit, r))
-            continue
-        brand_new.append(r)
-    for o, r in pairs:
-        phrase, when = _row_phrase(r, new), _text(r.get("date")) or "undated"
+    for i, j in matches["same"]:
+        o, r = old[i], new[j]
+        head = f"{_row_phrase(new, j)} ({when(r)})"
         if int(r["n_sources"]) != int(o["n_sources"]):
-            out.append((int(r["step_no"]), f"{label}: {phrase} ({when}) now has "
-                        f"{_sources(int(r['n_sources']))} (was {int(o['n_sources'])})"))  # fmt: skip
+            out.append((j, f"{head} now has {_sources(int(r['n_sources']))} (was {int(o['n_sources'])})"))
         if bool(r.get("conflict")) and not bool(o.get("conflict")):
-            out.append(
-                (int(r["step_no"]), f"{label}: {phrase} ({when}) now disputed — {r['conflict_detail']}")
-            )
+            out.append((j, f"{head} now disputed — {r['conflict_detail']}"))
         elif bool(o.get("conflict")) and not bool(r.get("conflict")):
-            out.append((int(r["step_no"]), f"{label}: {phrase} ({when}) no longer disputed"))
-    for o, r in changed_status:
-        out.append((int(r["step_no"]), f"{label}: {_row_phrase(o, old)} ({_text(r.get('date')) or 'undated'}) "
-                    f"now reported as {_row_phrase(r, new)}"))  # fmt: skip
-    for o, r in redated:
-        out.append((int(r["step_no"]), f"{label}: {_row_phrase(r, new)} now dated "
-                    f"{_text(r.get('date')) or 'undated'} (was {_text(o.get('date')) or 'undated'})"))  # fmt: skip
-    for r in brand_new:
-        phrase = _row_phrase(r, new)
+            out.append((j, f"{head} no longer disputed"))
+    for i, j in matches["status"]:
+        out.append((j, f"{_row_phrase(old, i)} ({when(new[j])}) now reported as {_row_phrase(new, j)}"))
+    for i, j in matches["date"]:
+        out.append((j, f"{_row_phrase(new, j)} now dated {when(new[j])} (was {when(old[i])})"))
+    for j in unmatched:
+        r, phrase = new[j], _row_phrase(new, j)
         n = _sources(int(r["n_sources"]))
-        if r["type"] == "cancellation" or r["status"] == "cancelled":
-            out.append((int(r["step_no"]), f"{label}: {phrase} ({n})"))
-        else:
-            out.append((int(r["step_no"]), f"{label}: new step {phrase} ({n})"))
-    for o in remaining_old:
-        out.append((_FAR, f"{label}: step {_row_phrase(o, old)} ({_text(o.get('date')) or 'undated'}) "
-                    "no longer reported"))  # fmt: skip
+        ended = r["type"] == "cancellation" or r["status"] == "cancelled"
+        out.append((j, f"{phrase} ({n})" if ended else f"new step {phrase} ({n})"))
+    for i in left:
+        out.append((_FAR + i, f"step {_row_phrase(old, i)} ({when(old[i])}) no longer reported"))
     return sorted(out, key=lambda t: t[0])

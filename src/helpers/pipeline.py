@@ -17,6 +17,7 @@ from . import config, tables
 from .clean import clean_article, repeated_lines
 from .corpus import Article, Quarantined, load_corpus
 from .dedup import find_duplicates
+from .lifecycle import build_lifecycles
 
 
 def process_articles(
@@ -84,6 +85,7 @@ def run_pipeline(
     if not dups.empty:
         dup_map = dict(zip(dups["article_id"], dups["duplicate_of"], strict=True))
         out["articles"]["duplicate_of"] = out["articles"]["article_id"].map(dup_map)
+    out["alliance_lifecycles"], out["alliance_steps"] = build_lifecycles(out["alliances"], out["articles"])
     return sort_tables(out)
 
 
@@ -98,6 +100,8 @@ def sort_tables(out: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         "figures": ["article_id", "start", "end"],
         "timeline": ["article_id", "start", "end"],
         "alliances": ["article_id", "start", "party_a", "party_b", "type"],
+        "alliance_lifecycles": ["parties", "alliance_id"],
+        "alliance_steps": ["parties", "step_no"],
     }
     for name, cols in keys.items():
         df = out.get(name)

@@ -279,6 +279,12 @@ def changes_html(changes: dict[str, Any] | None, *, detail: bool = True) -> str:
     if not changes:
         return '<p class="evw-meta">No change summary.</p>'
     parts = [f"<p>{e(changes.get('summary', ''))}</p>"]
+    if changes.get("lifecycles"):
+        parts.append(
+            '<ul class="evw-changes">'
+            + "".join(f"<li>{e(line)}</li>" for line in changes["lifecycles"])
+            + "</ul>"
+        )
     if detail and changes.get("previous"):
         items = []
         for table in ("alliances", "figures"):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .lifecycle import LIFECYCLE_COLUMNS, STEP_COLUMNS
+
 COLUMNS: dict[str, list[str]] = {
     "articles": [
         "article_id", "path", "title", "subtitle", "author", "source", "url", "published",
@@ -32,6 +34,8 @@ COLUMNS: dict[str, list[str]] = {
         "article_id", "party_a", "party_b", "type", "status", "when", "precision", "start_date", "end_date",
         "value_usd", "evidence", "confidence", "start", "end",
     ],
+    "alliance_lifecycles": LIFECYCLE_COLUMNS,
+    "alliance_steps": STEP_COLUMNS,
 }  # fmt: skip
 TABLES = tuple(COLUMNS)
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -313,3 +313,37 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     if comparison.empty:
         return pd.DataFrame(columns=cols)
     return comparison[cols].sort_values(["market", "claim_year", "value"]).reset_index(drop=True)
+
+
+def lifecycle_table(lifecycles: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
+    """One row per alliance across all articles: parties, first and last seen, current status, sources."""
+    df = lifecycles
+    if focus and not df.empty:
+        df = df[df["party_list"].map(lambda parties: focus in list(parties))]
+    cols = [
+        "parties",
+        "first_seen",
+        "last_seen",
+        "current_status",
+        "n_sources",
+        "n_steps",
+        "n_conflicts",
+        "summary",
+    ]
+    return df[cols].sort_values(["n_sources", "parties"], ascending=[False, True]).reset_index(drop=True)
+
+
+def stories_html(
+    steps: pd.DataFrame, lifecycles: pd.DataFrame, focus: str | None = None, top: int = 5
+) -> str:
+    """The story of the most reported alliances, step by step, as escaped HTML tables."""
+    import html
+
+    from .lifecycle import story_table
+
+    chosen = lifecycle_table(lifecycles, focus).head(top)
+    parts = []
+    for parties in chosen["parties"]:
+        story = story_table(steps, lifecycles, parties)
+        parts.append(f"<h4>{html.escape(parties)}</h4>" + html_table(story))
+    return "".join(parts) or "<p>No alliances to tell.</p>"
