@@ -20,8 +20,8 @@ report: setup
 	$(BIN)/evwatch render $(if $(DATE),--date $(DATE)) $(if $(FOCUS),--focus $(FOCUS)) $(if $(FORCE),--force)
 
 test: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks
 
 # Re-execute the committed notebooks in place (refresh nbval's reference outputs after a deliberate change).
@@ -29,10 +29,10 @@ notebooks: setup
 	$(BIN)/python -m helpers.notebooks
 
 # JupyterLab on notebooks/ (00-start-here open), the project's kernel registered in .venv. The server's root is
-# the project folder so notebook links to ../data/raw, ../seeds and ../README.md work (as on Binder); kernels
-# run in notebooks/. No display (SSH, container): no browser; open the printed http://127.0.0.1:PORT/... URL
-# (through `ssh -L PORT:127.0.0.1:PORT host` when remote). As root (containers) it adds --allow-root.
-# Options: make lab LAB_PORT=8890 LAB_ARGS='--ServerApp.ip=0.0.0.0'.
+# the project folder so notebook links to ../seeds/metadata.csv and ../README.md work (as on Binder) and
+# data/raw/ is reachable for uploads; kernels run in notebooks/. Loopback only. No display (SSH, container):
+# no browser; open the printed http://127.0.0.1:PORT/... URL (through `ssh -L PORT:127.0.0.1:PORT host` when
+# remote). As root (containers) it adds --allow-root. Options: make lab LAB_PORT=8890 LAB_ARGS='...'.
 LAB_PORT ?= 8888
 lab: setup
 	$(BIN)/python -m ipykernel install --sys-prefix --name ev-alliance-watch --display-name "Python (ev-alliance-watch)"
@@ -47,8 +47,8 @@ bench: setup
 	$(BIN)/evwatch bench
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 format: setup
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks tools
+	$(BIN)/ruff check --fix src tests benchmarks tools

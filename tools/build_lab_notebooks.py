@@ -81,8 +81,9 @@ def start_here_nb():
             ),
             md(
                 "## Your own articles\n\n"
-                "Put article files in [`data/raw/`](../data/raw) (upload them in the file browser, or copy "
-                "them there): plain text, Markdown, HTML, JSON / JSON Lines or CSV (one article per record). "
+                "Put article files in the project's `data/raw/` folder (in the file browser on the left: up "
+                "from `notebooks/` to the project folder, open `data/raw`, drag the files in; or copy them "
+                "there): plain text, Markdown, HTML, JSON / JSON Lines or CSV (one article per record). "
                 'Page furniture (share buttons, "3 min read", related links, author bios) is removed; every '
                 "removed line is listed with its reason in [01-corpus.ipynb](01-corpus.ipynb).\n\n"
                 "A `metadata.csv` next to the files tells what the text cannot: one row per file, a header "

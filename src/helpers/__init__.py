@@ -96,8 +96,17 @@ def load_tables(path: str | Path | None = None) -> Tables:
 
 
 def _submodules() -> list[str]:
+    """Modules (``views.py``) and subpackages (``charts/``) of this package."""
     here = os.path.dirname(__file__)
-    return sorted(f[:-3] for f in os.listdir(here) if f.endswith(".py") and not f.startswith("_"))
+    names = set()
+    for entry in os.listdir(here):
+        if entry.startswith(("_", ".")):
+            continue
+        if entry.endswith(".py"):
+            names.add(entry[:-3])
+        elif os.path.isfile(os.path.join(here, entry, "__init__.py")):
+            names.add(entry)
+    return sorted(names)
 
 
 def __getattr__(name: str):

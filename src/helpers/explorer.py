@@ -295,7 +295,12 @@ def _display_selection(line: str, fig, table: pd.DataFrame) -> None:
     if table.empty:
         print("No alliance events match this selection.")
     else:
-        display(HTML(views.html_table(table, link_column="url")))
+        # left-aligned: JupyterLab right-aligns table cells, which suits numbers, not sentences
+        html = views.html_table(table, link_column="url")
+        html = html.replace("<th>", '<th style="text-align:left">').replace(
+            "<td>", '<td style="text-align:left">'
+        )
+        display(HTML(html))
 
 
 def static_view(tables: dict[str, pd.DataFrame], **selection) -> None:
@@ -330,6 +335,11 @@ def is_live_session() -> bool:
     return True
 
 
+def _offered(value: str | None, options: list[str]) -> str:
+    """A starting choice the dropdown offers, else "" (all): a focus absent from the data shows everything."""
+    return value if value in options else ""
+
+
 class Explorer:
     """ipywidgets controls (company, type, status, date window, undated) over the alliance events.
 
@@ -358,21 +368,21 @@ class Explorer:
         style = {"description_width": "initial"}
         self.company = w.Dropdown(
             options=[("All companies", "")] + [(f"{c} ({counts[c]})", c) for c in opts["companies"]],
-            value=resolve_company(company, al) or "",
+            value=_offered(resolve_company(company, al), opts["companies"]),
             description="Company",
             style=style,
         )
         type_counts = al["type"].value_counts()
         self.alliance_type = w.Dropdown(
             options=[("All types", "")] + [(f"{labels[t]} ({type_counts[t]})", t) for t in opts["types"]],
-            value=_normalize_choice(alliance_type) if alliance_type else "",
+            value=_offered(alliance_type and _normalize_choice(alliance_type), opts["types"]),
             description="Type",
             style=style,
         )
         status_counts = al["status"].value_counts()
         self.status = w.Dropdown(
             options=[("All statuses", "")] + [(f"{s} ({status_counts[s]})", s) for s in opts["statuses"]],
-            value=_normalize_choice(status) if status else "",
+            value=_offered(status and _normalize_choice(status), opts["statuses"]),
             description="Status",
             style=style,
         )
@@ -385,10 +395,14 @@ class Explorer:
             index=(first, len(self.months) - 1 if last is None else max(last, first)),
             description="Dates",
             continuous_update=False,
+            readout=False,  # its readout joins "2023-01-2031-12" with a hyphen; a label says it plainly
             disabled=not opts["months"],
             style=style,
-            layout=w.Layout(width="34em"),
+            layout=w.Layout(width="30em"),
         )
+        self.window_label = w.Label(layout=w.Layout(width="12em"))
+        self.window.observe(self._label_window, names="value")
+        self._label_window()
         self.undated = w.Checkbox(value=undated, description="include undated events", indent=False)
         self.reset = w.Button(description="Reset", icon="undo", tooltip="Show every event again")
         self.output = w.Output()
@@ -400,7 +414,7 @@ class Explorer:
         self.widget = w.VBox(
             [
                 w.HBox([self.company, self.alliance_type, self.status]),
-                w.HBox([self.window, self.undated, self.reset]),
+                w.HBox([self.window, self.window_label, self.undated, self.reset]),
                 self.output,
             ]
         )
@@ -430,6 +444,13 @@ class Explorer:
         self.output.clear_output(wait=True)
         with self.output:
             _display_selection(*view)
+
+    def _label_window(self, _change=None) -> None:
+        if self.window.disabled:
+            self.window_label.value = "no dated events"
+            return
+        lo, hi = (pd.Period(m, freq="M").strftime("%b %Y") for m in self.window.value)
+        self.window_label.value = f"{lo} to {hi}"
 
     def _changed(self, _change) -> None:
         self.refresh()
@@ -463,7 +484,7 @@ def interactive_view(tables: dict[str, pd.DataFrame], *, interactive: bool | Non
         interactive = is_live_session()
     if not interactive:
         print(
-            "Interactive controls appear here when this notebook runs in JupyterLab (`make lab`); "
+            "Interactive controls appear here when this notebook runs in JupyterLab (make lab, or Binder); "
             "the static view below shows the selection the parameters give."
         )
         return None
