@@ -625,7 +625,7 @@ def test_coverage_chart_many_sources_and_empty(articles):
 
 
 @pytest.fixture
-def every_chart(alliances, mentions, figures, articles, reference, claims):
+def every_chart(alliances, mentions, figures, articles, reference, claims, steps, lifecycles):
     return {
         "timeline": lambda: charts.alliance_timeline(alliances, focus="Nissan"),
         "network": lambda: charts.alliance_network(alliances, mentions),
@@ -633,6 +633,7 @@ def every_chart(alliances, mentions, figures, articles, reference, claims):
         "company": lambda: charts.company_share_chart(figures, reference=reference),
         "length": lambda: charts.length_chart(articles),
         "coverage": lambda: charts.coverage_chart(articles),
+        "lifecycle": lambda: charts.lifecycle_timeline(steps, lifecycles),
     }
 
 
@@ -662,3 +663,253 @@ def test_charts_do_not_change_global_style(alliances):
     before = dict(matplotlib.rcParams)
     charts.alliance_timeline(alliances)
     assert dict(matplotlib.rcParams) == before
+
+
+# ---------------------------------------------------------------------------------- lifecycle timeline
+
+
+A1, B2, C3, D4 = "a1a1a1a1a1a1", "b2b2b2b2b2b2", "c3c3c3c3c3c3", "d4d4d4d4d4d4"
+HMN, FN, MN, NR = (
+    "Honda + Mitsubishi Motors + Nissan",
+    "Foxconn + Nissan",
+    "Mitsubishi Motors + Nissan",
+    "Nissan + Renault",
+)
+
+
+@pytest.fixture
+def steps() -> pd.DataFrame:
+    """Four alliances' histories, as helpers.lifecycle.build_lifecycles reports them."""
+    x, y, z = IDS[0], IDS[1], IDS[2]
+    cols = [
+        "alliance_id",
+        "parties",
+        "step_no",
+        "date",
+        "precision",
+        "date_basis",
+        "type",
+        "status",
+        "sources",
+        "n_sources",
+        "conflict",
+        "conflict_detail",
+        "start_date",
+        "end_date",
+        "joined",
+        "future",
+        "evidence",
+    ]
+    rows = [
+        (A1, HMN, 1, "2024-03-13", "day", "event", "joint_development", "exploring", x, 1, False, None,
+         "2024-03-13", "2024-03-13", None, False, "Honda and Nissan are exploring joint development."),
+        (A1, HMN, 2, "2024-03-15", "day", "event", "mou", "signed", f"{x}, {y}, {z}, {IDS[3]}", 4, True,
+         f"status: signed ({y}) vs exploring ({x})", "2024-03-15", "2024-03-15", None, False, "They signed an MOU."),
+        (A1, HMN, 3, "2024-08-01", "day", "event", "mou", "signed", y, 1, False, None,
+         "2024-08-01", "2024-08-01", "Mitsubishi Motors", False, "Mitsubishi Motors joined the MOU."),
+        (A1, HMN, 4, "2024-12-23", "day", "event", "merger_talks", "signed", y, 1, False, None,
+         "2024-12-23", "2024-12-23", None, False, "They agreed to start merger talks."),
+        (A1, HMN, 5, "2025-02-13", "day", "event", "cancellation", "cancelled", f"{y}, {z}", 2, False, None,
+         "2025-02-13", "2025-02-13", None, False, "Honda and Nissan ended their merger talks."),
+        (B2, FN, 1, "2025-02", "month", "published", "investment", "exploring", z, 1, False, None,
+         "2025-02-01", "2025-02-28", None, False, "Foxconn is weighing a stake in Nissan."),
+        (B2, FN, 2, None, None, "unknown", "investment", "announced", x, 1, False, None,
+         None, None, None, False, "Foxconn announced an investment."),
+        (C3, MN, 1, "2024-04-02", "day", "published", "technology_sharing", "planned", x, 1, False, None,
+         "2024-04-02", "2024-04-02", None, False, "They plan to share technology."),
+        (C3, MN, 2, "2027/2031", "range", "event", "joint_development", "planned", x, 1, False, None,
+         "2027-01-01", "2031-12-31", None, True, "A pickup from 2027 to 2031."),
+        (D4, NR, 1, "2023", "year", "event", "scale_back", "reduced", f"{x}, {y}", 2, False, None,
+         "2023-01-01", "2023-12-31", None, False, "Renault cut its stake in 2023."),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+@pytest.fixture
+def lifecycles() -> pd.DataFrame:
+    rows = [
+        (A1, HMN, "2024-03-13", "2025-02-13", "cancelled", 4, 5, 1),
+        (B2, FN, "2025-02", "2025-02", "exploring", 2, 2, 0),
+        (C3, MN, "2024-04-02", "2024-04-02", "planned", 1, 2, 0),
+        (D4, NR, "2023", "2023", "reduced", 2, 1, 0),
+    ]
+    cols = ["alliance_id", "parties", "first_seen", "last_seen", "current_status", "n_sources", "n_steps",
+            "n_conflicts"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_lifecycle_one_lane_per_alliance_with_title_and_source(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps, lifecycles)
+    ax = fig.axes[0]
+    assert ticklabels(ax) == [NR, HMN, MN, FN]  # in order of their first dated step
+    assert title(fig) == (
+        "4 alliances (1 ended); Honda + Mitsubishi Motors + Nissan: 5 steps from joint development under "
+        "discussion to merger talks ended; sources disagree on 1 step"
+    )
+    assert source(fig) == "Source: 4 articles (11471af, 25fdc4a, 3874687, f902009)"
+    assert ax.get_title(loc="left") == "10 steps (2 dated by publication, 1 undated)"
+    status = {t.get_text() for t in gid_prefix(fig.axes[-1], "lane-status")}
+    assert status == {"now reduced", "now cancelled", "now planned", "now exploring"}
+
+
+def test_lifecycle_single_alliance_title_tells_its_story(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps[steps["alliance_id"] == A1], lifecycles)
+    assert ticklabels(fig.axes[0]) == [HMN]
+    assert title(fig) == (
+        "Honda + Mitsubishi Motors + Nissan: 5 steps from joint development under discussion to "
+        "merger talks ended; sources disagree on 1 step"
+    )
+    assert undated_axes(fig) == []
+
+
+def test_lifecycle_marks_precision_basis_sources_and_joins(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps, lifecycles)
+    ax = fig.axes[0]
+    assert len(by_gid(ax, "point")) == 6  # five days of Honda-Mitsubishi-Nissan and one of Mitsubishi-Nissan
+    assert len(by_gid(ax, "span")) == 2 and len(by_gid(ax, "span-mid")) == 2  # 2025-02 and 2023
+    (bar,) = by_gid(ax, "bar")  # the 2027-2031 window
+    assert bar.get_x() == mdates.date2num(pd.Timestamp("2027-01-01"))
+    assert len(by_gid(ax, "published")) == 2  # dated by publication: "p"
+    assert all(t.get_text() == "p" for t in by_gid(ax, "published"))
+    assert sorted(t.get_text() for t in by_gid(ax, "count")) == ["\u00d72", "\u00d72", "\u00d74"]
+    assert [t.get_text() for t in by_gid(ax, "joined")] == ["+Mitsubishi Motors"]
+    assert len(by_gid(ax, "status")) == 9  # a status glyph beside every dated step
+    # 2024-03-13 and 2024-03-15 would collide on one line: the second step stacks below the lane line
+    lane = ax.get_yticks()[ticklabels(ax).index(HMN)]
+    days = {
+        mdates.num2date(p.get_xdata()[0]).date().isoformat(): p.get_ydata()[0] for p in by_gid(ax, "point")
+    }
+    assert days["2024-03-13"] == lane and days["2024-03-15"] > lane
+
+
+def test_lifecycle_conflicting_steps_get_a_badge_and_legend_entry(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps, lifecycles)
+    ax = fig.axes[0]
+    (badge,) = by_gid(ax, "conflict")
+    assert len(by_gid(ax, "conflict-glyph")) == 1
+    mou = [p for p in by_gid(ax, "point") if p.get_xdata()[0] == mdates.date2num(pd.Timestamp("2024-03-15"))]
+    assert badge.get_xdata()[0] == mou[0].get_xdata()[0] and badge.get_ydata()[0] == mou[0].get_ydata()[0]
+    assert "sources disagree" in legend_texts(fig.legends[0])
+    calm = charts.lifecycle_timeline(steps.assign(conflict=False), lifecycles)
+    assert by_gid(calm.axes[0], "conflict") == []
+    assert "sources disagree" not in legend_texts(calm.legends[0])
+    assert "sources disagree" not in title(calm)
+
+
+def test_lifecycle_legend_entries(steps, lifecycles):
+    texts = legend_texts(charts.lifecycle_timeline(steps, lifecycles).legends[0])
+    for expected in ("Step type", "Step status", "Lane: current status", "Marks", "MOU", "merger talks",
+                     "scale back", "exact day", "month / quarter / year (span)", "planned window / range",
+                     "dated by publication", "sources disagree", "N sources", "party joins",
+                     "exploring / planned", "cancelled (x: ended)",
+                     "reduced (thinner)", "forecast (dotted)"):  # fmt: skip
+        assert expected in texts, expected
+    assert "acquisition" not in texts  # only the types present
+    assert "active / signed / announced" not in texts  # ... and the current statuses present
+
+
+def test_lifecycle_lane_line_shows_the_current_status(steps, lifecycles):
+    ax = charts.lifecycle_timeline(steps, lifecycles).axes[0]
+    lanes = {line.get_gid()[5:]: line for line in gid_prefix(ax, "lane:")}
+    assert set(lanes) == {A1, B2, C3, D4}
+    assert lanes[A1].get_linestyle() == "-" and lanes[A1].get_color() == "#a8a8a8"  # cancelled: grey
+    assert lanes[B2].get_linestyle() == "--" and lanes[C3].get_linestyle() == "--"  # exploring, planned
+    assert (
+        lanes[D4].get_linestyle() == "-" and lanes[D4].get_linewidth() < lanes[B2].get_linewidth()
+    )  # reduced
+    (forecast,) = by_gid(ax, "forecast")  # dotted on to the 2027-2031 window, a forecast
+    assert forecast.get_linestyle() == ":"
+    # an ended lane gets an x at its end, unless the cancellation's own X marker ends the lane line
+    (end,) = by_gid(ax, "lane-end")
+    assert end.get_ydata()[0] == lanes[A1].get_ydata()[0]
+    assert end.get_xdata()[0] >= lanes[A1].get_xdata()[1] == mdates.date2num(pd.Timestamp("2025-02-14"))
+    one = steps[steps["alliance_id"] == A1]
+    alone = charts.lifecycle_timeline(one, lifecycles).axes[0]
+    cancel = [p for p in by_gid(alone, "point") if p.get_marker() == charts.TYPE_MARKERS["cancellation"]]
+    assert cancel[0].get_ydata()[0] == alone.get_yticks()[0]  # on the lane line, at its end
+    assert by_gid(alone, "lane-end") == []
+    cut = charts.lifecycle_timeline(one[one["type"] != "cancellation"], lifecycles).axes[0]
+    (end,) = by_gid(cut, "lane-end")
+    assert end.get_marker() == "x"
+    assert end.get_xdata()[0] > mdates.date2num(pd.Timestamp("2024-12-24"))  # right of the merger talks
+
+
+def test_lifecycle_undated_steps_get_their_own_panel(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps, lifecycles)
+    (panel,) = undated_axes(fig)
+    assert len(fig.axes) == 2
+    (marker,) = by_gid(panel, "undated")
+    assert marker.get_ydata()[0] == fig.axes[0].get_yticks()[ticklabels(fig.axes[0]).index(FN)]
+    assert panel.get_xticks().size == 0
+    dated = charts.lifecycle_timeline(steps.dropna(subset=["start_date"]), lifecycles)
+    assert undated_axes(dated) == [] and len(dated.axes) == 1
+
+
+def test_lifecycle_focus_and_window(steps, lifecycles):
+    fig = charts.lifecycle_timeline(steps, lifecycles, focus="mitsubishi motors")
+    assert ticklabels(fig.axes[0]) == [HMN, MN]
+    assert title(fig).startswith("Mitsubishi Motors is in 2 alliances (1 ended); Honda + Mitsubishi Motors")
+    win = charts.lifecycle_timeline(steps, lifecycles, since="2024-01-01", until="2024-12-31")
+    ax = win.axes[0]
+    assert ticklabels(ax) == [HMN, MN, FN]  # Nissan-Renault's 2023 step is outside; undated steps stay
+    assert ax.get_xlim() == (
+        mdates.date2num(pd.Timestamp("2024-01-01")),
+        mdates.date2num(pd.Timestamp("2025-01-01")),
+    )
+    assert "window 2024-01-01 to 2024-12-31" in ax.get_title(loc="left")
+    # Honda-Mitsubishi-Nissan goes on after the window: its lane runs to the edge, with no end mark
+    lane = {line.get_gid(): line for line in gid_prefix(ax, "lane:")}[f"lane:{A1}"]
+    assert lane.get_xdata()[1] == ax.get_xlim()[1]
+    assert by_gid(ax, "lane-end") == []
+
+
+def test_lifecycle_empty_input(steps, lifecycles):
+    for args in ((None, None), (pd.DataFrame(), pd.DataFrame()), (steps.iloc[0:0], lifecycles.iloc[0:0])):
+        fig = charts.lifecycle_timeline(*args)
+        assert "No alliance lifecycles" in all_texts(fig)
+        assert title(fig) == "No alliance lifecycles reported"
+        assert source(fig) == "Source: no data"
+    nobody = charts.lifecycle_timeline(steps, lifecycles, focus="Toyota")
+    assert title(nobody) == "No alliance lifecycles reported involving Toyota"
+
+
+def test_lifecycle_without_lifecycles_table_and_messy_values(steps):
+    messy = steps.copy()
+    messy.loc[0, "type"] = "friendship"  # not in the vocabulary: drawn as "other"
+    messy["conflict"] = messy["conflict"].map({True: "True", False: None})
+    messy.loc[2, ["n_sources", "joined"]] = [None, np.nan]
+    messy.loc[5, ["start_date", "end_date"]] = ["not a date", None]
+    messy.loc[7, "date_basis"] = None
+    fig = charts.lifecycle_timeline(messy)  # lanes and current statuses from the steps alone
+    assert ticklabels(fig.axes[0]) == [NR, HMN, MN, FN]
+    status = {t.get_text() for t in gid_prefix(fig.axes[-1], "lane-status")}
+    assert status == {"now reduced", "now cancelled", "now planned", "now announced"}
+    assert "other" in legend_texts(fig.legends[0])
+    assert len(by_gid(fig.axes[0], "conflict")) == 1
+    assert len(by_gid(undated_axes(fig)[0], "undated")) == 2  # the unreadable date is undated
+
+
+@pytest.fixture(scope="module")
+def lifecycle_corpus():
+    from helpers.lifecycle import build_lifecycles
+    from helpers.pipeline import run_pipeline
+
+    tables = run_pipeline([config.PROJ_ROOT / "tests" / "fixtures" / "lifecycle"])
+    return build_lifecycles(tables["alliances"], tables["articles"])
+
+
+def test_lifecycle_timeline_on_the_fixture_corpus(lifecycle_corpus):
+    lifecycles, steps = lifecycle_corpus
+    fig = charts.lifecycle_timeline(steps, lifecycles)
+    ax = fig.axes[0]
+    assert sorted(ticklabels(ax)) == sorted(lifecycles["parties"])
+    assert len(by_gid(ax, "conflict")) == int(lifecycles["n_conflicts"].sum()) >= 1
+    assert title(fig).startswith(f"{len(lifecycles)} alliances")
+    assert source(fig).startswith("Source: 8 articles")
+    # nothing drawn outside the figure, and the legend stays clear of the plot and the source line
+    renderer = rendered(fig)
+    legend = fig.legends[0].get_window_extent(renderer)
+    (source_text,) = [t for t in fig.texts if t.get_gid() == "source"]
+    assert not legend.overlaps(ax.get_tightbbox(renderer))
+    assert not legend.overlaps(source_text.get_window_extent(renderer))
+    assert fig.bbox.contains(legend.x0, legend.y0) and fig.bbox.contains(legend.x1, legend.y1)
