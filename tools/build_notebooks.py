@@ -225,6 +225,12 @@ def alliances_nb():
                 "views.lifecycle_table(lifecycles, focus)"
             ),
             md(
+                "### Lifecycles over time\n\nOne lane per alliance; markers are its steps (colour and shape by type, "
+                '"p" when only the publication date places a step, "×N" when several articles report it, a '
+                "yellow \"!\" when sources disagree); the lane's line shows the alliance's current status."
+            ),
+            code("charts.lifecycle_timeline(steps, lifecycles, focus=focus, since=since, until=until)"),
+            md(
                 "### The story of each alliance\n\nStep by step, oldest first. A step dated only by its article's "
                 "publication says so; a step the sources disagree on is marked *disputed* with both claims."
             ),
