@@ -23,8 +23,10 @@ _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Za-z0-9&.-]{1,9})\)")
 _GENERIC_PLACE = re.compile(
     r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+) (Prefecture|City|Town|Village|Province|District|County|Region|Ward)\b"
 )
+# At most 30 words (a defined name is at most 60 characters): an unbounded lazy repeat made the search
+# quadratic in a run of capitalised words (100 KB of "Nissan Nissan ..." took two minutes).
 _ORG_NAME = (
-    r"[A-Z][\w&.'-]*(?:\s(?:[A-Z0-9][\w&.'-]*|and|&|de|do|of))*?(?:\s(?:Co\.|Ltd\.|Inc\.|LLC|Corp\.))?"
+    r"[A-Z][\w&.'-]*(?:\s(?:[A-Z0-9][\w&.'-]*|and|&|de|do|of)){0,29}?(?:\s(?:Co\.|Ltd\.|Inc\.|LLC|Corp\.))?"
 )
 _LEGAL_SUFFIX = re.compile(r"\s(?:Co\.|Ltd\.|Inc\.|LLC|Corp\.)$")
 _VENTURE_WORDS = r"(?:joint[- ]venture|venture|JV|company|subsidiary|unit|start-?up|business)"
@@ -161,7 +163,8 @@ def _to_mentions(
     return [Mention(entry.kind, text, entry.canonicals[0], start, end)]
 
 
-def constituent_companies(name: str, kb: Knowledge) -> list[str]:
+@lru_cache(maxsize=4096)
+def constituent_companies(name: str, kb: Knowledge) -> tuple[str, ...]:
     """Companies named inside a company's name: "FAW Toyota" -> [FAW, Toyota] (a joint venture's parents)."""
     found: list[str] = []
     for _start, _end, surface in gazetteer_matches(name, kb, exclude_whole=True):
@@ -170,7 +173,7 @@ def constituent_companies(name: str, kb: Knowledge) -> list[str]:
                 company = kb.top_company(entry.canonicals[0])
                 if company not in found and company != name:
                     found.append(company)
-    return found
+    return tuple(found)
 
 
 def _company_prefix(text: str, kb: Knowledge) -> tuple[int, str] | None:
