@@ -270,9 +270,12 @@ def _group_parties(claims: list[Claim]) -> None:
                 if all(frozenset((center, x)) in edges for x in leaves):
                     stars.append((members, leaves, group, key))
                     break
+    sentences_of: dict[frozenset[str], set[tuple[str, str]]] = {}
+    for c in claims:
+        sentences_of.setdefault(frozenset(c.parties), set()).add((c.article_id, c.evidence))
     for members, leaves, group, key in stars:
         # X tied to A and to B in one sentence joins an A-B tie reported elsewhere (not a mere hub)
-        if any(c.parties == leaves for c in claims if (c.article_id, c.evidence) != key):
+        if sentences_of.get(frozenset(leaves), set()) - {key}:
             for c in group:
                 c.parties = members
                 c.star_leaves = leaves
@@ -427,6 +430,15 @@ def _settle(step: Step) -> None:
     step.conflict_detail = "; ".join(details)
 
 
+def _resettle(step: Step) -> None:
+    """Re-settle a step that gained a claim. Settling costs O(claims), so a step with many claims (a story
+    repeated by hundreds of articles) is re-settled at doubling sizes only; `_build_steps` settles every
+    step once more at the end, so outputs do not depend on this."""
+    n = len(step.claims)
+    if n <= 8 or n & (n - 1) == 0:
+        _settle(step)
+
+
 def _camp_status(claims: list[Claim]) -> str:
     """The status agreeing claims show together: signed, else announced, active, planned."""
     statuses = {c.status for c in claims}
@@ -474,7 +486,7 @@ def _place(steps: list[Step], c: Claim) -> None:
         if fits:
             target = max(fits, key=_step_order)
             target.claims.append(c)
-            _settle(target)
+            _resettle(target)
             return
         steps.append(Step(c.type, [c]))
         _settle(steps[-1])
@@ -488,7 +500,7 @@ def _place(steps: list[Step], c: Claim) -> None:
         )
         if agree(target.status, c.status) or c.canon not in target.canons:
             target.claims.append(c)
-            _settle(target)
+            _resettle(target)
             return
     elif dated:
         before = [s for s in dated if s.start <= c.end]
@@ -501,7 +513,7 @@ def _place(steps: list[Step], c: Claim) -> None:
             and not _changed_between(steps, latest, c.end)
         ):
             latest.claims.append(c)
-            _settle(latest)
+            _resettle(latest)
             return
         if c.basis == "event" and c.status in POINT_STATUSES:
             near = [
@@ -512,7 +524,7 @@ def _place(steps: list[Step], c: Claim) -> None:
             if near:
                 target = min(near, key=lambda s: (_gap_days(s, c), s.start))
                 target.claims.append(c)
-                _settle(target)
+                _resettle(target)
                 return
     steps.append(Step(c.type, [c]))
     _settle(steps[-1])
