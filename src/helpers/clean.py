@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date as _date
 
 from .corpus import Article
 from .text import normalize_text
@@ -152,9 +153,17 @@ def parse_date(text: str) -> tuple[str, str, str] | None:
             day, month, year = int(m.group(1)), MONTHS.get(m.group(2).rstrip(".").lower()), int(m.group(3))
         else:
             year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if month and 1 <= month <= 12 and 1 <= day <= 31:
+        if month and _real_date(year, month, day):  # "February 31, 2024" is not a date
             return f"{year:04d}-{month:02d}-{day:02d}", "day", m.group(0)
     return None
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        _date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def normalize_published(value: str | None) -> tuple[str, str] | None:
@@ -165,7 +174,7 @@ def normalize_published(value: str | None) -> tuple[str, str] | None:
     m = re.match(r"^((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", value)
     if m:
         year, month, day = m.group(1), m.group(2), m.group(3)
-        if day and 1 <= int(month) <= 12 and 1 <= int(day) <= 31 and len(value) >= 10:
+        if day and _real_date(int(year), int(month), int(day)) and len(value) >= 10:
             return f"{year}-{month}-{day}", "day"
         if month and 1 <= int(month) <= 12:
             return f"{year}-{month}", "month"

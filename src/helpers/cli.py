@@ -13,6 +13,17 @@ from . import config
 def _cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract_corpus
 
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            print(
+                f"evwatch extract: unknown encoding {args.encoding!r} (try cp1252 or latin-1)",
+                file=sys.stderr,
+            )
+            return 2
     started = time.perf_counter()
     fields = dict(item.split("=", 1) for item in args.field) if args.field else None
     counts = extract_corpus(

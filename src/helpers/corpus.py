@@ -8,16 +8,20 @@ What counts as one input (tests assert ``inputs == articles + quarantined`` on a
 
 - Every path the walk reaches that it does not descend into: each file given or found in a folder given
   (folders recursively, glob patterns expanded), reached directly or through a symlink. Besides readable
-  articles that includes binary, empty, undecodable, oversized (``too_large``, never read) and
-  unsupported files; FIFOs, sockets and devices (``not_a_file``, never opened); broken links and missing
-  arguments (``not_found``); link loops (``symlink_loop``); links inside a corpus folder that lead outside
-  every corpus root (``outside_corpus``, never opened); folders that cannot be listed (``unreadable``);
-  and any file or folder reached a second time, through a symlink alias or overlapping arguments
-  (``duplicate_path``, naming the first path). A glob pattern that matches nothing is one input.
+  articles that includes ``binary`` files (a known magic number, or a NUL byte anywhere), ``empty`` ones
+  (also: only white space or invisible characters), ``undecodable`` ones (text must be UTF-8, or UTF-16/32
+  with a byte-order mark, unless ``encoding=`` names a fallback), oversized ones (``too_large``, never
+  read) and ``unsupported_type``; FIFOs, sockets and devices (``not_a_file``, never read); broken links
+  and missing arguments (``not_found``); link loops (``symlink_loop``); links inside a corpus folder that
+  lead outside every corpus root (``outside_corpus``, never opened); folders that cannot be listed
+  (``unreadable``); and any file or folder reached a second time, through a symlink alias or overlapping
+  arguments (``duplicate_path``, naming the first path). A glob pattern that matches nothing is one input.
 - Inside a JSON, JSONL or CSV/TSV export the *records* are the inputs, not the file: each element of a
   JSON list (or the single object), each non-blank JSONL line, each CSV data record (a bad record is one
-  row at the line where it starts; reading goes on after it). An export that cannot be read as a whole
-  (undecodable, truncated JSON, nested too deeply, too large) or that holds no record is one input.
+  row at the line where it starts; reading goes on after it). A record is quarantined when it is not an
+  object (``malformed_record``), has no text (``no_text``), or its text holds NUL characters or unpaired
+  surrogates. An export that cannot be read as a whole (undecodable, truncated JSON, nested too deeply,
+  too large) or that holds no record at all is one input.
 - Not inputs, skipped silently: names starting with ``.`` (.git, .DS_Store, editors' temp files) and the
   ``metadata.csv`` sidecars, which describe inputs. A sidecar that cannot be used (unreadable, not UTF-8,
   a link leading outside the corpus) is reported as one extra ``bad_sidecar`` row.

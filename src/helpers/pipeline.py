@@ -111,16 +111,11 @@ def sort_tables(out: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def write_tables(out: dict[str, pd.DataFrame], out_dir: Path, csv: bool = False) -> dict[str, int]:
-    """Write every table as parquet (and optionally spreadsheet-safe CSV); return row counts."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for name, df in out.items():
-        tables.write_table(df, out_dir / f"{name}.parquet")
-        if csv:
-            tables.write_csv(df, out_dir / f"{name}.csv")
-        counts[name] = len(df)
-    return counts
+    """Write every table as parquet (and optionally spreadsheet-safe CSV); return row counts.
+
+    All or nothing (`tables.write_tables`): a run killed while writing leaves the earlier tables intact.
+    """
+    return tables.write_tables(out, Path(out_dir), csv=csv)
 
 
 def extract_corpus(paths: Iterable[str | Path], out_dir: Path, csv: bool = False, **kwargs) -> dict[str, int]:

@@ -395,9 +395,11 @@ def _execute_all(params: RenderParams, staging: Path, injected: dict[str, Any], 
 
 def _display_path(p: Path) -> str:
     try:
-        return str(p.relative_to(config.PROJ_ROOT))
+        shown = str(p.relative_to(config.PROJ_ROOT))
     except ValueError:
-        return str(p)
+        shown = str(p)
+    # a file name that is not UTF-8 (surrogate escapes) would make the manifest unwritable
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _sha256(path: Path) -> str:
@@ -408,15 +410,34 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _tree(root: Path) -> list[Path]:
+    """Every path below `root`, sorted, like ``sorted(root.rglob("*"))`` (symlinked folders are not
+    entered) but without recursion: rglob fails with RecursionError below ~1,000 nested folders."""
+    found, stack = [], [root]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    found.append(Path(entry.path))
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(found)
+
+
 def corpus_fingerprint(corpus: Sequence[Path], data_dir: Path) -> dict[str, Any]:
     """sha256 of every input file; the overall digest covers names relative to each corpus root and
     contents, so it does not change when the project folder moves."""
     files, lines = [], []
     for root in corpus:
-        found = [root] if root.is_file() else sorted(root.rglob("*"))
+        found = [root] if root.is_file() else _tree(root)
         for f in found:
             rel = f.relative_to(root) if f != root else Path(f.name)
-            if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+            # symlinks inside a corpus folder are not followed: one may lead outside the corpus (the
+            # loader refuses those) and one inside it is an alias of a file fingerprinted under its own name
+            inner_link = f != root and f.is_symlink()
+            if not inner_link and f.is_file() and not any(part.startswith(".") for part in rel.parts):
                 sha = _sha256(f)
                 files.append({"path": _display_path(f), "sha256": sha, "bytes": f.stat().st_size})
                 lines.append(f"{rel.as_posix()}\t{sha}")
@@ -428,7 +449,7 @@ def corpus_fingerprint(corpus: Sequence[Path], data_dir: Path) -> dict[str, Any]
         df = pd.read_parquet(articles)
         if "article_id" in df.columns:
             article_ids = sorted(str(a) for a in df["article_id"].dropna())
-    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
     return {"sha256": digest, "files": files, "article_ids": article_ids}
 
 

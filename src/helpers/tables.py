@@ -6,7 +6,10 @@ Column names are a public contract (../shared/design.md): notebooks, tests and o
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import secrets
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +41,14 @@ COLUMNS: dict[str, list[str]] = {
     "alliance_steps": STEP_COLUMNS,
 }  # fmt: skip
 TABLES = tuple(COLUMNS)
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Cells starting with these are formulas (or become ones) in Excel, LibreOffice and Google Sheets; the
+# full-width forms are included because some spreadsheet locales read them as their ASCII twins.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Temp files are ".<target name>.<pid>.<random>.tmp" beside their target: hidden, never matched by
+# "*.parquet", and removable once their writer is dead. (Older versions wrote ".<name>.<8 chars>.tmp".)
+_TMP_RE = re.compile(r"\.(?P<target>.+\.(?:parquet|csv))\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.tmp")
+_LEGACY_TMP_RE = re.compile(r"\.(?P<target>.+\.(?:parquet|csv))\.[A-Za-z0-9_]{8}\.tmp")
+_LEGACY_TMP_AGE_S = 3600
 
 
 def empty(name: str) -> pd.DataFrame:
@@ -55,16 +65,99 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df[cols + [c for c in df.columns if c not in cols]]
 
 
-def _atomic(path: Path, write) -> None:
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_stale_temp(folder: Path) -> list[str]:
+    """Delete temp files left in `folder` by killed writers (their pid is gone); return their names.
+
+    Temp files of live writers are left alone, so two runs writing into one folder do not collide.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith(".") or not entry.name.endswith(".tmp"):
+            continue
+        m = _TMP_RE.fullmatch(entry.name)
+        try:
+            stale = (
+                not _pid_alive(int(m["pid"]))
+                if m
+                else bool(_LEGACY_TMP_RE.fullmatch(entry.name))
+                and now - entry.stat(follow_symlinks=False).st_mtime > _LEGACY_TMP_AGE_S
+            )
+            if stale and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed
+
+
+def _new_tmp(path: Path) -> Path:
+    """Create an empty temp file beside `path` (mode 0666 minus umask, like any new file)."""
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+
+
+def _fsync(path: Path, directory: bool = False) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _stage(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write through `write(tmp)` into a fresh temp file beside `path`, fsync it; return the temp path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = _new_tmp(path)
     try:
         write(tmp)
-        os.replace(tmp, path)
+        _fsync(tmp)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _commit(staged: list[tuple[Path, Path]]) -> None:
+    """Rename every staged temp file over its target (a tight loop: no writing left to do), then fsync."""
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    for folder in {path.parent for _, path in staged}:
+        _fsync(folder, directory=True)
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
+    _commit([(_stage(path, write), path)])
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
@@ -73,7 +166,9 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Neutralize spreadsheet formula injection: text cells starting with = + - @ get a leading quote."""
+    """Neutralize spreadsheet formula injection: text cells starting with = + - @ (or a tab, a line break,
+    or a full-width ＝ ＋ － ＠) get a leading quote, so a spreadsheet shows them as text.
+    """
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -86,6 +181,32 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """Write a spreadsheet-safe CSV atomically."""
     _atomic(Path(path), lambda tmp: csv_safe(df).to_csv(tmp, index=False))
+
+
+def write_tables(out: dict[str, pd.DataFrame], out_dir: Path, csv: bool = False) -> dict[str, int]:
+    """Write every table as parquet (and optionally spreadsheet-safe CSV) into `out_dir`; return row counts.
+
+    All or nothing: every file is first written to a temp file (and fsynced); only when all are complete
+    are they renamed over the old ones, in one tight loop. A run killed before that leaves the earlier
+    tables byte for byte as they were; its temp files are removed by the next write into the folder.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp(out_dir)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, df in out.items():
+            path = out_dir / f"{name}.parquet"
+            staged.append((_stage(path, lambda tmp, df=df: df.to_parquet(tmp, index=False)), path))
+            if csv:
+                path = out_dir / f"{name}.csv"
+                staged.append((_stage(path, lambda tmp, df=df: csv_safe(df).to_csv(tmp, index=False)), path))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    _commit(staged)
+    return {name: len(df) for name, df in out.items()}
 
 
 def load_tables(path: str | Path) -> dict[str, pd.DataFrame]:
