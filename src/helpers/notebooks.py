@@ -32,6 +32,20 @@ def execute_in_place(paths: list[Path] | None = None) -> None:
             progress_bar=False,
             log_level="CRITICAL",
         )
+        strip_run_metadata(path)
+
+
+def strip_run_metadata(path: Path) -> None:
+    """Drop per-run timestamps and durations (papermill, nbclient) so a re-run with the same outputs leaves
+    the committed notebook unchanged."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    nbformat.write(nb, path)
 
 
 if __name__ == "__main__":
