@@ -1,0 +1,222 @@
+"""Scale: the synthetic generator, the streaming engine and the Dask engine give the same tables.
+
+One small synthetic corpus (~200 articles plus a few awkward inputs) is processed by `run_pipeline`
+(in memory), by `extract_streaming` locally (small chunks) and on a real 2-worker LocalCluster (started
+once for the module); the sorted tables must be equal. No timing assertions here: see `evwatch bench`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import tables
+from helpers.bench import load_synthetic, run_bench
+from helpers.clean import repeated_lines
+from helpers.corpus import Article, load_corpus
+from helpers.dedup import find_duplicates
+from helpers.pipeline import run_pipeline
+from helpers.scale import (
+    OUTPUT_TABLES,
+    DedupIndex,
+    RepeatedLineScan,
+    dedup_keys,
+    extract_streaming,
+    read_partitioned,
+    read_tables,
+)
+
+N_ARTICLES = 200
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return load_synthetic()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, synthetic):
+    """200 synthetic articles (one shard folder with its metadata.csv) plus a few awkward inputs."""
+    root = tmp_path_factory.mktemp("corpus")
+    synthetic.write_corpus(root / "synthetic", N_ARTICLES, seed=7)
+    extra = root / "extra"
+    extra.mkdir()
+    first = sorted((root / "synthetic").rglob("*.txt"))[0]
+    shutil.copy(first, extra / "byte-identical-copy.txt")  # same bytes, other name: a renamed id, exact dup
+    (extra / "empty.txt").write_text("  \n", encoding="utf-8")  # quarantined: empty
+    (extra / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # quarantined: unsupported type
+    return [root / "synthetic", extra]
+
+
+@pytest.fixture(scope="module")
+def reference(corpus):
+    return run_pipeline(corpus, progress=False)
+
+
+@pytest.fixture(scope="module")
+def local_out(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local")
+    counts = extract_streaming(corpus, out, engine="local", chunk_size=37)
+    return out, counts
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster
+
+
+def _assert_same_tables(expected: dict[str, pd.DataFrame], actual: dict[str, pd.DataFrame]) -> None:
+    for name in OUTPUT_TABLES:
+        pd.testing.assert_frame_equal(expected[name], actual[name], obj=name)
+
+
+# --- the generator ---------------------------------------------------------------------------------
+
+
+def test_generator_is_deterministic_and_prefix_stable(synthetic, tmp_path):
+    a = [(x.name, x.text, x.meta) for x in synthetic.iter_articles(30, seed=3)]
+    b = [(x.name, x.text, x.meta) for x in synthetic.iter_articles(30, seed=3)]
+    assert a == b
+    assert a[:20] == [(x.name, x.text, x.meta) for x in synthetic.iter_articles(20, seed=3)]
+    assert a != [(x.name, x.text, x.meta) for x in synthetic.iter_articles(30, seed=4)]
+    synthetic.write_corpus(tmp_path / "one", 25, seed=3)
+    synthetic.write_corpus(tmp_path / "two", 25, seed=3)
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file()
+    )
+    for rel in files:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes()
+
+
+def test_generator_articles_are_varied_and_sized(synthetic):
+    arts = list(synthetic.iter_articles(N_ARTICLES, seed=7))
+    sizes = [len(a.text.encode("utf-8")) for a in arts]
+    assert 1500 <= min(sizes) and max(sizes) <= 6500 and 2000 <= np.mean(sizes) <= 5000
+    text = "\n".join(a.text for a in arts)
+    for needle in (
+        "memorandum of understanding", "joint venture", "will supply", "platform", "license", "merger",
+        "acquire", "called off", "reduce its stake", "%", "€", "yen", "won", "fiscal year", "Read also:",
+        "Share", "min read", "is a senior reporter", "last year", "reportedly",
+    ):  # fmt: skip
+        assert needle in text, needle
+    copies = [a for a in arts if a.copy_of is not None]
+    assert 0.02 * N_ARTICLES <= len(copies) <= 0.2 * N_ARTICLES
+    assert all(a.meta["source"] for a in arts)
+
+
+def test_synthetic_corpus_exercises_cleaning_and_dedup(reference):
+    reasons = set(reference["removed_lines"]["reason"])
+    assert {"related_links", "share_widget", "repeated_in_source", "reading_time", "author_bio"} <= reasons
+    assert {"exact", "near"} <= set(reference["duplicates"]["kind"])
+    assert len(set(reference["alliances"]["type"])) >= 10
+    assert set(reference["quarantine"]["reason"]) == {"empty", "unsupported_type"}
+
+
+# --- corpus-level steps in bounded memory ----------------------------------------------------------
+
+
+def test_repeated_line_scan_equals_repeated_lines(corpus, tmp_path):
+    articles = [a for a in load_corpus(corpus) if isinstance(a, Article)]
+    scan = RepeatedLineScan(tmp_path / "scan", n_buckets=4)
+    for art in articles:
+        scan.add(art)
+    scan.finish()
+    expected = repeated_lines(articles)
+    assert expected  # the corpus has per-source boilerplate
+    assert scan.lines_for(articles) == expected
+
+
+def _bodies_frame(bodies: list[tuple[str, str | None, str]]) -> pd.DataFrame:
+    return pd.DataFrame(bodies, columns=["article_id", "published", "body"])
+
+
+def test_dedup_index_equals_find_duplicates(tmp_path):
+    base = " ".join(f"word{i} alpha beta gamma" for i in range(120))
+    near = base.replace("word3 ", "other3 ", 1)
+    nearer = near.replace("word7 ", "other7 ", 1)
+    rows = [
+        ("a1", "2024-01-02", base),
+        ("a2", "2024-01-01", base.upper()),  # exact copy (case): earlier date wins
+        ("a3", "2024-02-01", near),  # near copy of a2's cluster
+        ("a4", None, nearer),  # undated: walks last
+        ("a5", "2024-01-01", "a short unrelated note about batteries"),
+        ("a6", "2024-01-01", ""),
+        ("a7", "2024-01-01", ""),  # two empty bodies: exact duplicates
+        ("a8", "2023", " ".join(f"token{i} delta" for i in range(200))),
+        ("a0", "2024-01-01", base),  # same date and length as a2: the smaller id is canonical
+    ]
+    df = _bodies_frame(rows)
+    expected = find_duplicates(df)
+    index = DedupIndex(tmp_path / "dedup")
+    index.add(dedup_keys(df.iloc[:4].to_dict("records")))
+    index.add(dedup_keys(df.iloc[4:].to_dict("records")))
+    got = index.find_duplicates()
+    assert len(expected) >= 4
+    pd.testing.assert_frame_equal(expected, got)
+
+
+# --- the engines -------------------------------------------------------------------------------------
+
+
+def test_streaming_equals_run_pipeline(reference, local_out):
+    out, counts = local_out
+    got = read_tables(out)
+    _assert_same_tables(reference, got)
+    assert counts == {name: len(reference[name]) for name in OUTPUT_TABLES}
+    assert len(list((out / "articles").glob("part-*.parquet"))) == -(-counts["articles"] // 37)
+    assert (out / "_manifest.json").exists()
+
+
+def test_dask_engine_equals_local_engine(corpus, local_out, cluster, tmp_path):
+    out, counts = local_out
+    dask_counts = extract_streaming(
+        corpus, tmp_path / "dask", engine="dask", chunk_size=37, scheduler=cluster.scheduler_address
+    )
+    assert dask_counts == counts
+    _assert_same_tables(read_tables(out), read_tables(tmp_path / "dask"))
+
+
+def test_rerun_replaces_output_and_reads_empty_tables(tmp_path, synthetic):
+    corpus = tmp_path / "corpus"
+    synthetic.write_corpus(corpus, 12, seed=1)
+    out = tmp_path / "out"
+    extract_streaming([corpus], out, chunk_size=5)
+    assert len(read_partitioned(out, "articles")) == 12
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    counts = extract_streaming([empty], out, chunk_size=5)  # an empty corpus replaces the earlier run
+    assert counts["articles"] == 0
+    for name in OUTPUT_TABLES:
+        df = read_partitioned(out, name)
+        assert df.empty and list(df.columns)[: len(tables.COLUMNS[name])] == tables.COLUMNS[name]
+    assert not list(out.glob(".evwatch-staging-*"))
+
+
+def test_bench_records_and_prints_one_summary_line(tmp_path, capsys):
+    args = argparse.Namespace(
+        articles=12,
+        engine="local",
+        workers=1,
+        scheduler=None,
+        baseline=False,
+        corpus_dir=tmp_path / "corpus",
+        results_dir=tmp_path / "results",
+        readme=tmp_path / "README.md",
+    )
+    assert run_bench(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1].startswith("throughput_mb_s=")
+    keys = [item.split("=")[0] for item in lines[-1].split()]
+    assert keys == ["throughput_mb_s", "per_core_mb_s", "baseline_ratio", "peak_rss_mb"]
+    assert "baseline_ratio=nan" in lines[-1]
+    assert (tmp_path / "results" / "bench-local-n12.json").exists()
+    assert "`local-n12`" in (tmp_path / "README.md").read_text(encoding="utf-8")
