@@ -31,6 +31,7 @@ matplotlib.use("Agg")
 import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from browser import CHROMIUM_ARGS, require_chromium  # noqa: E402
 
 import helpers  # noqa: E402
 from helpers import config, explorer  # noqa: E402
@@ -41,15 +42,6 @@ NOTEBOOKS = config.NOTEBOOKS_DIR
 START = NOTEBOOKS / "00-start-here.ipynb"
 EXPLORER = NOTEBOOKS / "05-explorer.ipynb"
 ARTIFACTS = config.PROJ_ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PARAMETERS = ["corpus", "processed_dir", "focus", "since", "until", "report_date"]
 
 
@@ -494,12 +486,12 @@ def test_a_notebook_session_kernel_counts_as_live(lab):
 
 
 def test_lab_in_a_browser_shows_the_start_page_and_a_working_explorer(lab):
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = require_chromium()
+    import playwright.sync_api as sync_api
+
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(60_000)

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from browser import chromium
 
 from helpers import config
 from helpers.render import render_reports
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = config.PROJ_ROOT / "test-artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]  # fmt: skip
-
-
-def _browser_or_skip():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: .ci/run must install it (apt-get install chromium)")
-        pytest.skip("no chromium on this machine (apt-get install chromium); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    return sync_api
 
 
 @pytest.fixture(scope="module")
@@ -36,26 +23,25 @@ def report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = _browser_or_skip()
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _visit(browser, path: Path, screenshot: Path | None = None) -> dict:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    seen = {"console": [], "errors": [], "requests": []}
-    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.goto(path.as_uri(), wait_until="load")
-    seen["images"] = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])")
-    seen["links"] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    visit = browser.visit(path)
+    page = visit.page
+    seen = {
+        "console": [f"{kind}: {text}" for kind, text in visit.console],
+        "errors": visit.page_errors,
+        "requests": visit.requests,
+        "images": page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])"),
+        "links": page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"),
+    }
     if screenshot:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.set_viewport_size({"width": 1280, "height": 900})
         page.screenshot(path=str(screenshot))
-    page.close()
     return seen
 
 
