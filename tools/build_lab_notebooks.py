@@ -125,6 +125,8 @@ def start_here_nb():
                 "new values after it, and you can edit it to run a notebook on other articles or dates."
             ),
             code(PARAMS, ("parameters",)),
+            md("## The collection at a glance\n\nEvery numbered notebook and the question its title asks:"),
+            code("from helpers.notebooks import notebook_index\n\nnotebook_index()"),
         ]
     )
 

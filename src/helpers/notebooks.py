@@ -50,3 +50,17 @@ def strip_run_metadata(path: Path) -> None:
 
 if __name__ == "__main__":
     execute_in_place([Path(p) for p in sys.argv[1:]] or None)
+
+
+def notebook_index(folder: Path = config.NOTEBOOKS_DIR):
+    """The collection at a glance: each numbered notebook and the title its first heading gives."""
+    import nbformat
+    import pandas as pd
+
+    from .report_index import notebook_title
+
+    rows = [
+        {"notebook": p.name, "title": notebook_title(nbformat.read(p, as_version=4), p.stem)}
+        for p in numbered_notebooks(folder)
+    ]
+    return pd.DataFrame(rows, columns=["notebook", "title"])
