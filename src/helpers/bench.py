@@ -262,8 +262,14 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--scheduler", args.scheduler] if args.scheduler else ["--workers", str(args.workers)]
     if not args.baseline:
         parts.append("--no-baseline")
-    extras = [f"{k}={getattr(args, k)}" for k in ("chunk_size", "lifecycles") if hasattr(args, k)]
-    return shlex.join(parts) + (f"  (scripted: {', '.join(extras)})" if extras else "")
+    # options run_bench also reads (flags proposed for the CLI), shown only when not at their default
+    if (getattr(args, "chunk_size", None) or 500) != 500:
+        parts += ["--chunk-size", str(args.chunk_size)]
+    if getattr(args, "seed", 0):
+        parts += ["--seed", str(args.seed)]
+    if not getattr(args, "lifecycles", True):
+        parts.append("--no-lifecycles")
+    return shlex.join(parts)
 
 
 def result_name(args: argparse.Namespace) -> str:

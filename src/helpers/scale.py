@@ -17,13 +17,16 @@ three passes:
 3. **dedup** (driver): an exact replica of `dedup.find_duplicates` over the keys, with the signatures
    memory-mapped from disk (`DedupIndex`); ``duplicate_of`` is then written into the article parts
    that hold a duplicate.
+4. **lifecycles** (driver): `lifecycle.build_lifecycles` over the alliances table read back from its
+   parts, as `run_pipeline` does. It holds every alliance row in memory (``lifecycles=False`` skips it).
 
 Output replaces an earlier run in ``out_dir`` only when the run succeeds (tables are built in a staging
 folder and moved into place at the end). Read a table back with `read_partitioned`, or all of them with
 `read_tables` (sorted exactly like `run_pipeline`'s tables).
 
-The driver keeps per article only ~80 bytes (dedup keys; the 256-byte signatures live on disk) and
-~16 bytes of line-scan bookkeeping; everything else is bounded by ``chunk_size`` and the chunks in flight.
+Apart from step 4 and `load_corpus`'s own bookkeeping, the driver keeps per article ~50 bytes of dedup
+keys (the 256-byte signatures live on disk) and 24 bytes of line-scan bookkeeping; everything else is
+bounded by ``chunk_size`` and the chunks in flight (``2 x workers`` by default).
 """
 
 from __future__ import annotations
@@ -114,8 +117,8 @@ class RepeatedLineScan:
     them back into the ``{source: {line, ...}}`` mapping `process_articles` expects, restricted to the
     lines of the given articles (all that `clean_article` ever looks up). Line hashes are Python's
     ``hash`` of ``(source number, line)``: stable within this process, which does all three steps.
-    Spill files hold 12 bytes per distinct line per article, split into ``n_buckets`` files so that
-    `finish` holds one bucket at a time; per article it keeps 16 bytes in memory.
+    Spill files hold 16 bytes per distinct line per article, split into ``n_buckets`` files so that
+    `finish` holds one bucket at a time; per article it keeps 24 bytes in memory.
     """
 
     def __init__(self, folder: Path, n_buckets: int = 64, min_articles: int = 2, max_share: float = 0.5):
@@ -431,7 +434,8 @@ def extract_streaming(
     (``tcp://host:8786``; workers need this package installed), or a new ``LocalCluster`` of `workers`
     single-threaded processes. Returns row counts per table; `timings`, if given, receives seconds per pass.
 
-    ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty alliance_lifecycles / alliance_steps):
+    Chunks are spilled to a staging folder inside `out_dir` during the run: it needs free disk space of
+    about the corpus size plus the output. ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty alliance_lifecycles / alliance_steps):
     it is the one step that holds every alliance row in memory (~2.7 kB per row, measured).
     """
     if engine not in ENGINES:
@@ -472,7 +476,7 @@ def extract_streaming(
             ):
                 for name, (n_rows, data) in parts.items():
                     _write_bytes(staging / name / PART.format(i), data)
-                    counts[name] += n_rows
+                    counts[name] = counts.get(name, 0) + n_rows
                 dedup.add(keys)
         timings["process_s"] = time.perf_counter() - t0
 
@@ -598,17 +602,19 @@ def _finalize(
     staging: Path, out_dir: Path, counts: dict, engine: str, chunk_size: int, n_chunks: int
 ) -> None:
     """Move the staged tables into place (replacing an earlier run), with an empty part for empty tables."""
-    for name in OUTPUT_TABLES:
+    names = list(dict.fromkeys([*OUTPUT_TABLES, *counts]))
+    for name in names:
         folder = staging / name
         if not any(folder.glob("part-*.parquet")):
-            tables.write_table(tables.empty(name), folder / PART.format(0))
-    for name in OUTPUT_TABLES:
+            empty = tables.empty(name) if name in tables.COLUMNS else pd.DataFrame()
+            tables.write_table(empty, folder / PART.format(0))
+    for name in names:
         dest = out_dir / name
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(staging / name, dest)
     manifest = {"layout": "partitioned", "engine": engine, "chunk_size": chunk_size, "chunks": n_chunks}
-    manifest["rows"] = {name: counts[name] for name in OUTPUT_TABLES}
+    manifest["rows"] = {name: counts.get(name, 0) for name in names}
     (out_dir / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
 
