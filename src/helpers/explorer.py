@@ -366,26 +366,29 @@ class Explorer:
         _, _, labels = _vocabulary()
         counts = pd.concat([al["party_a"], al["party_b"]]).value_counts()
         style = {"description_width": "initial"}
-        self.company = w.Dropdown(
-            options=[("All companies", "")] + [(f"{c} ({counts[c]})", c) for c in opts["companies"]],
-            value=_offered(resolve_company(company, al), opts["companies"]),
-            description="Company",
-            style=style,
+
+        def dropdown(
+            description: str, everything: str, choices: list[str], label, count, value
+        ) -> w.Dropdown:
+            """A filter menu: "All …" first, then each choice with its number of events."""
+            return w.Dropdown(
+                options=[(everything, "")] + [(f"{label(c)} ({count[c]})", c) for c in choices],
+                value=_offered(value, choices),
+                description=description,
+                style=style,
+            )
+
+        self.company = dropdown(
+            "Company", "All companies", opts["companies"], str, counts, resolve_company(company, al)
         )
-        type_counts = al["type"].value_counts()
-        self.alliance_type = w.Dropdown(
-            options=[("All types", "")] + [(f"{labels[t]} ({type_counts[t]})", t) for t in opts["types"]],
-            value=_offered(alliance_type and _normalize_choice(alliance_type), opts["types"]),
-            description="Type",
-            style=style,
-        )
-        status_counts = al["status"].value_counts()
-        self.status = w.Dropdown(
-            options=[("All statuses", "")] + [(f"{s} ({status_counts[s]})", s) for s in opts["statuses"]],
-            value=_offered(status and _normalize_choice(status), opts["statuses"]),
-            description="Status",
-            style=style,
-        )
+        self.alliance_type = dropdown(
+            "Type", "All types", opts["types"], labels.__getitem__, al["type"].value_counts(),
+            alliance_type and _normalize_choice(alliance_type),
+        )  # fmt: skip
+        self.status = dropdown(
+            "Status", "All statuses", opts["statuses"], str, al["status"].value_counts(),
+            status and _normalize_choice(status),
+        )  # fmt: skip
         self.months = opts["months"] or ["(no dated events)"]
         lo, hi = window_bound(since), window_bound(until, end=True)
         first = next((i for i, m in enumerate(self.months) if lo and m >= lo[:7]), 0)
