@@ -62,17 +62,18 @@ def extract_alliances(
     salience = _salience(parties_all)
     rows: list[dict] = []
     # trigger phrases and status cues are found once per article, then read clause by clause
-    low = lower_same_length(body)
+    found = kb.keyword_scanner.scan(lower_same_length(body))  # types, then statuses, in table order
+    n_types = len(kb.alliance_types)
     context = {
         "last_pair": None,
         "triggers": [
-            (t, m.start(), m.end()) for t, pattern in kb.alliance_types for m in pattern.finditer(low)
+            (t, m.start(), m.end()) for (t, _), ms in zip(kb.alliance_types, found, strict=False) for m in ms
         ],
         "cues": [
             (status, m.start(), m.end())
-            for status, _prio, pattern in kb.statuses
+            for (status, _prio, _), ms in zip(kb.statuses, found[n_types:], strict=True)
             if status not in ("cancelled", "reduced")
-            for m in pattern.finditer(low)
+            for m in ms
         ],
     }
     for s_start, s_end in sentences:

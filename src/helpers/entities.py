@@ -16,7 +16,8 @@ from functools import lru_cache
 
 import ahocorasick
 
-from .knowledge import Entry, Knowledge
+from .knowledge import Entry, Knowledge, lower_pattern, lower_same_length
+from .scan import PatternScanner
 
 KIND_PRIORITY = {"company": 0, "product": 1, "publication": 2, "place": 3}
 _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Za-z0-9&.-]{1,9})\)")
@@ -45,6 +46,9 @@ _LOW = "a-zß-öø-ÿ"
 _TOKEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]{{2}}(?=\s)|[{_UP}]\.)"
 _NAME = rf"{_TOKEN}(?: [{_UP}]\.)?(?: (?:van |de |von |da )?{_TOKEN}){{1,2}}(?!\w)"
 _NAME_RE = re.compile(_NAME)
+_NAME_AFTER_ROLE = re.compile(rf",? ({_NAME})")
+_NAME_BEFORE_ROLE = re.compile(rf"({_NAME}),\s(?:the\s|its\s|their\s)?$")
+_OF_AT = re.compile(r"(?:,? (?:of|at) (?:the )?)")
 _NOT_NAME_WORDS = {
     "The", "This", "That", "In", "On", "At", "As", "For", "And", "But", "With", "Both", "When", "While", "After",
     "Japanese", "Chinese", "American", "European", "Korean", "German", "French", "Electric", "Motor", "Motors",
@@ -244,11 +248,12 @@ def _defined_acronyms(body: str, mentions: list[Mention], kb: Knowledge) -> list
 
 
 @lru_cache(maxsize=4)
-def _role_pattern(kb: Knowledge) -> tuple[re.Pattern[str], list[str]]:
-    """One pass for every role title: an alternation in the table's order (longest titles first)."""
+def _role_pattern(kb: Knowledge) -> tuple[PatternScanner, list[str]]:
+    """One pass for every role title: an alternation in the table's order (longest titles first),
+    lower-cased and run over the lower-cased text, from an automaton of the titles' first letters."""
     roles = [role for role, _ in kb.roles]
-    union = "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(kb.roles))
-    return re.compile(rf"\b(?:{union})\b", re.IGNORECASE), roles
+    union = "|".join(f"(?P<r{i}>{lower_pattern(pattern).pattern})" for i, (_, pattern) in enumerate(kb.roles))
+    return PatternScanner([re.compile(rf"\b(?:{union})\b")]), roles
 
 
 def find_people(body: str, mentions: list[Mention], kb: Knowledge) -> list[Mention]:
@@ -258,8 +263,8 @@ def find_people(body: str, mentions: list[Mention], kb: Knowledge) -> list[Menti
     people: dict[str, Mention] = {}
     found: list[Mention] = []
     role_spans: list[tuple[int, int]] = []
-    pattern, roles = _role_pattern(kb)
-    for rm in pattern.finditer(body):
+    scanner, roles = _role_pattern(kb)
+    for rm in scanner.scan(lower_same_length(body))[0]:
         role = roles[int(rm.lastgroup[1:])]
         person = _person_near_role(body, rm.start(), rm.end(), role, companies, taken)
         if person:
@@ -292,19 +297,19 @@ def _person_near_role(
         return None
 
     def org_after(pos: int) -> str | None:
-        m = re.match(r"(?:,? (?:of|at) (?:the )?)", body[pos:])
+        m = _OF_AT.match(body, pos)
         if m:
             for c in companies:
-                if c.start == pos + m.end():
+                if c.start == m.end():
                     return c.canonical
         return None
 
     # "Nissan CEO Makoto Uchida" / "CEO Makoto Uchida"
-    m = re.match(rf",? ({_NAME})", body[re_:])
-    if m and free(re_ + m.start(1), re_ + m.end(1)) and m.group(1).split()[0] not in _NOT_NAME_WORDS:
+    m = _NAME_AFTER_ROLE.match(body, re_)
+    if m and free(m.start(1), m.end(1)) and m.group(1).split()[0] not in _NOT_NAME_WORDS:
         left = body[max(0, rs - 3) : rs]
         org = org_ending_at(rs - 1 if left.endswith(" ") else rs)
-        return Mention("person", m.group(1), m.group(1), re_ + m.start(1), re_ + m.end(1), role=role, org=org)
+        return Mention("person", m.group(1), m.group(1), m.start(1), m.end(1), role=role, org=org)
     # "Makoto Uchida, Nissan president and CEO," / "Toshihiro Mibe, President of Honda,"
     head = body[max(0, rs - 120) : rs]
     org = None
@@ -313,7 +318,7 @@ def _person_near_role(
             org = c.canonical
             head = body[max(0, c.start - 80) : c.start]
             break
-    m = re.search(rf"({_NAME}),\s(?:the\s|its\s|their\s)?$", head)
+    m = _NAME_BEFORE_ROLE.search(head)
     if m:
         start = rs - len(body[max(0, rs - 120) : rs]) + m.start(1) if org is None else None
         if org is not None:

@@ -9,13 +9,17 @@ of the market" in China is an EV market share for China, "cut its team by 15%" i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .entities import Mention
-from .knowledge import Knowledge
+from .knowledge import Knowledge, lower_pattern, lower_same_length
+from .scan import PatternScanner
 
-_NUM = r"(?<![\w.-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# A number not glued to a word, a period or a dash before it. The check looks back from the first digit
+# (not ahead of it) so the pattern starts with \d and the regex engine can skip to digits quickly.
+_NUM = r"(\d(?<![\w.-]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
 _SCALE = r"(?:\s?(trillion|billion|million|thousand|tn|bn|mn|m|b|k)\b)?"
 SCALES = {
     "trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
@@ -100,6 +104,11 @@ def _patterns(kb: Knowledge) -> dict[str, object]:
         "qualifier": re.compile(rf"(?:{qual_alt})\s+(?:a\s|an\s|the\s)?$", re.IGNORECASE)
         if qual_alt
         else None,
+        "qualifier_scanner": PatternScanner(
+            [re.compile("|".join(lower_pattern(p).pattern for _, p in kb.qualifiers))]
+        )
+        if qual_alt
+        else None,
     }
 
 
@@ -154,12 +163,23 @@ def find_candidates(body: str, kb: Knowledge) -> list[_Candidate]:
     return out
 
 
-def qualifier_before(body: str, start: int, kb: Knowledge) -> str:
-    """The qualifier stated just before a number ('more than', 'approximately', ...), else 'exact'."""
+def qualifier_starts(body: str, kb: Knowledge) -> list[int]:
+    """Sorted positions where a qualifier phrase may begin (a superset), found in one automaton pass."""
+    scanner = _patterns(kb)["qualifier_scanner"]
+    return sorted(scanner.candidate_starts(lower_same_length(body))[0]) if scanner else []
+
+
+def qualifier_before(body: str, start: int, kb: Knowledge, starts: list[int] | None = None) -> str:
+    """The qualifier stated just before a number ('more than', 'approximately', ...), else 'exact'.
+
+    `starts` (from `qualifier_starts`) lets a number with no qualifier phrase nearby skip the regex."""
     pattern = _patterns(kb)["qualifier"]
     if pattern is None:
         return "exact"
-    m = pattern.search(body[max(0, start - 40) : start])
+    window = max(0, start - 40)
+    if starts is not None and bisect_left(starts, window) == bisect_left(starts, start):
+        return "exact"
+    m = pattern.search(body[window:start])
     if not m:
         return "exact"
     for name, value in m.groupdict().items():
@@ -183,10 +203,12 @@ def extract_figures(
 
     rates = _patterns(kb)["rates"]
     rows = []
-    for cand in find_candidates(body, kb):
+    candidates = find_candidates(body, kb)
+    qualifiers_at = qualifier_starts(body, kb) if candidates else []
+    for cand in candidates:
         s_start, s_end = sentence_at(body, sentences, cand.start)
         sentence = body[s_start:s_end]
-        qualifier = qualifier_before(body, cand.start, kb)
+        qualifier = qualifier_before(body, cand.start, kb, qualifiers_at)
         is_share = False
         subject = cand.subject
         local_before = body[max(s_start, cand.start - 30) : cand.start]

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import config
+from .scan import PatternScanner
 
 # Kinds of companies.csv rows whose deals are their parent's deals.
 ACTS_THROUGH_PARENT = {"brand", "unit"}
@@ -60,6 +61,8 @@ class Knowledge:
     qualifiers: list[tuple[str, str]] = field(default_factory=list)
     units: dict[str, tuple[str, str]] = field(default_factory=dict)
     roles: list[tuple[str, str]] = field(default_factory=list)
+    # the alliance-type and status patterns above, in that order, found in one automaton pass
+    keyword_scanner: PatternScanner | None = None
 
     def add(self, text: str, entry: Entry) -> None:
         """Register a surface form; the same string may name several things (kept in order of priority)."""
@@ -92,7 +95,7 @@ def _case_variants(alias: str) -> list[str]:
     return out
 
 
-def _lower_pattern(pattern: str) -> re.Pattern[str]:
+def lower_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a keyword pattern for lower-cased text (escapes such as \\W would change meaning: refuse them)."""
     if re.search(r"\\[A-Z]", pattern):
         raise ValueError(f"keyword patterns may not use upper-case escapes: {pattern[:60]!r}")
@@ -163,14 +166,17 @@ def load_knowledge(folder: str | None = None) -> Knowledge:
     # Keyword patterns are matched case-insensitively; they are compiled lower-cased and run over a
     # lower-cased copy of the text (`lower_same_length`), which is about twice as fast as re.IGNORECASE.
     kb.alliance_types = [
-        (r["type"], _lower_pattern(r["pattern"]))
+        (r["type"], lower_pattern(r["pattern"]))
         for r in sorted(_rows("alliance_types.csv", base), key=lambda r: int(r.get("priority") or 99))
     ]
     kb.statuses = [
-        (r["status"], int(r.get("priority") or 99), _lower_pattern(r["pattern"]))
+        (r["status"], int(r.get("priority") or 99), lower_pattern(r["pattern"]))
         for r in _rows("alliance_statuses.csv", base)
     ]
     negs = [r["pattern"] for r in _rows("negations.csv", base) if r.get("pattern")]
+    kb.keyword_scanner = PatternScanner(
+        [pattern for _, pattern in kb.alliance_types] + [pattern for _, _, pattern in kb.statuses]
+    )
     kb.negation = re.compile("|".join(negs), re.IGNORECASE) if negs else None
     kb.qualifiers = [(r["qualifier"], r["pattern"]) for r in _rows("qualifiers.csv", base)]
     kb.units = {r["noun"]: (r["unit"], r["subject"]) for r in _rows("figure_units.csv", base)}

@@ -96,8 +96,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(text):
         end = m.end()
         if text[m.start()] == ".":
-            word = re.search(r"(\S+)$", text[start : m.start() + 1])
-            token = word.group(1).rstrip(".").lstrip("(\"'").lower() if word else ""
+            token = _last_word(text, start, m.start() + 1).rstrip(".").lstrip("(\"'").lower()
             nxt = text[end : end + 2].lstrip()
             if token in _ABBREV or (len(token) == 1 and token.isalpha()):
                 # "U.S. market" continues; "in the U.S. The ..." ends when a capital follows an abbreviation
@@ -109,6 +108,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = end
     _append_span(text, start, len(text), spans)
     return spans
+
+
+def _last_word(text: str, start: int, stop: int) -> str:
+    """The run of non-space characters ending at `stop` (not before `start`): the word a period ends.
+
+    Walking back from the period costs the word's length; a regex over the sentence so far would cost the
+    sentence's length at every period (quadratic in a long paragraph)."""
+    i = stop
+    while i > start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:stop]
 
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
