@@ -11,6 +11,7 @@ article does not describe more precisely.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .entities import Mention, constituent_companies
 from .knowledge import Knowledge, lower_same_length
@@ -76,7 +77,10 @@ def extract_alliances(
             for m in ms
         ],
     }
+    trigger_starts = sorted(start for _, start, _ in context["triggers"])
     for s_start, s_end in sentences:
+        if bisect_left(trigger_starts, s_start) == bisect_left(trigger_starts, s_end):
+            continue  # no trigger phrase in this sentence: no clause of it can hold an event
         in_sentence = [m for m in parties_all if s_start <= m.start < s_end and not _is_venture_name(body, m)]
         if (
             not in_sentence

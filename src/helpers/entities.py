@@ -39,6 +39,8 @@ _DEFINED_NAMES = [
         rf"\b{_VENTURE_WORDS}(?:,|\s(?:called|named|known as|dubbed)|,\s(?:called|named|known as|dubbed))\s(?P<name>{_ORG_NAME})(?=[,.;:)]|\s(?:is|was|will|which|that|in|to|with|and)\b)"
     ),
 ]
+_DEFINED_TAIL = re.compile(rf",\s(?:an?|the)\s(?:[\w/-]+\s){{0,4}}?{_VENTURE_WORDS}\b")
+_DEFINED_SCANNER = PatternScanner(_DEFINED_NAMES[1:])
 # A person's name: two or three capitalised tokens (Unicode letters: "Ralf Brandstätter"), initials allowed
 # ("N. Chandrasekaran", "RJ Scaringe"); a possessive "'s" is not part of the name.
 _UP = "A-ZÀ-ÖØ-Þ"
@@ -206,8 +208,13 @@ def _defined_companies(body: str, mentions: list[Mention], kb: Knowledge) -> lis
     The defined name wins over the gazetteer names inside it, and its later uses are found too.
     """
     names: dict[str, str] = {}
-    for pattern in _DEFINED_NAMES:
-        for m in pattern.finditer(body):
+    found = [
+        # the first pattern tries every capitalised word; the ", a ... venture" it needs is rare: look first
+        list(_DEFINED_NAMES[0].finditer(body)) if _DEFINED_TAIL.search(body) else [],
+        *_DEFINED_SCANNER.scan(body),
+    ]
+    for matches in found:
+        for m in matches:
             text = m.group("name").strip()
             words = _LEGAL_SUFFIX.sub("", text).split()
             if len(words) < 2 or len(text) > 60 or words[0] in _NOT_NAME_WORDS:
