@@ -67,7 +67,7 @@ def _walk(items: list, i: int, prefix: str, want: int) -> set[str]:
     return {prefix}  # anything else (\w, ., a big class): the literal prefix ends here
 
 
-def literal_prefixes(pattern: re.Pattern, want: int = 4) -> set[str] | None:
+def literal_prefixes(pattern: re.Pattern, want: int = 8) -> set[str] | None:
     """Literal strings one of which starts every match of `pattern`, or None if there is no short list."""
     if pattern.flags & re.IGNORECASE:
         return None
