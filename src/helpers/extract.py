@@ -29,10 +29,13 @@ def extract_facts(
         timeline.insert(0, _published_row(article_id, cleaned))
     mentions = find_mentions(body, kb)
     mention_rows = []
+    evidence: dict[tuple[int, int], str] = {}  # one string per sentence, shared by its mentions
     for m in mentions:
-        s, e = sentence_at(body, sentences, m.start)
+        span = sentence_at(body, sentences, m.start)
+        if span not in evidence:
+            evidence[span] = body[span[0] : span[1]]
         row = {k: v for k, v in vars(m).items() if k != "company"}
-        mention_rows.append({"article_id": article_id, **row, "sentence": body[s:e]})
+        mention_rows.append({"article_id": article_id, **row, "sentence": evidence[span]})
     figures = extract_figures(
         body, kb, mentions, sentences, timeline, cleaned.published, cleaned.published_precision, article_id
     )

@@ -205,9 +205,12 @@ def extract_figures(
     rows = []
     candidates = find_candidates(body, kb)
     qualifiers_at = qualifier_starts(body, kb) if candidates else []
+    evidence: dict[tuple[int, int], str] = {}  # one string per sentence, shared by its figures
     for cand in candidates:
-        s_start, s_end = sentence_at(body, sentences, cand.start)
-        sentence = body[s_start:s_end]
+        s_start, s_end = span = sentence_at(body, sentences, cand.start)
+        if span not in evidence:
+            evidence[span] = body[s_start:s_end]
+        sentence = evidence[span]
         qualifier = qualifier_before(body, cand.start, kb, qualifiers_at)
         is_share = False
         subject = cand.subject
