@@ -4,7 +4,8 @@ they were, and the next run recovers without manual clean-up.
 `tables.write_tables` writes every table to a temp file (``.<name>.<pid>.<random>.tmp``, fsynced) and renames
 them over the old ones only when all are complete; the next write removes the temp files of dead writers.
 Each kill test runs at several kill points: by delay during start-up and extraction, and by the number of
-temp files present during the write phase. (test_render.py covers a killed render.)
+temp files present during the write phase. The streaming engine (partitioned output) is killed by delay
+and at given renames of its commit. (test_render.py covers a killed render.)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pytest
 
 from helpers import tables
 from helpers.pipeline import extract_corpus
+from helpers.scale import extract_streaming
 
 EVWATCH = str(Path(sys.executable).with_name("evwatch"))
 N_ARTICLES = 3000
@@ -228,3 +230,141 @@ def test_a_failing_write_changes_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         tables.write_tables({"quarantine": broken, "duplicates": tables.empty("duplicates")}, tmp_path)
     assert state(tmp_path) == before and temp_files(tmp_path) == []
+
+
+# --- the streaming engine (partitioned output) -----------------------------------------------------
+#
+# `scale.extract_streaming` builds its tables in a staging folder inside --out and moves them into place
+# with `tables.commit_partitioned`: the manifest is written last, so a folder without one is refused as
+# incomplete; a commit cut short is finished by the next write into the folder (it had a journal).
+
+STREAM_ARTICLES = 500
+STREAM_FLAGS = ["--engine", "local", "--chunk-size", "50", "--quiet"]
+# Runs extract_streaming and SIGKILLs itself at the k-th rename of the commit (after the journal).
+KILL_IN_COMMIT = """
+import os, signal, sys
+from helpers import scale, tables
+
+corpus, out, k = sys.argv[1], sys.argv[2], int(sys.argv[3])
+roll_forward, real_replace, seen = tables._roll_forward, os.replace, []
+
+def replace(src, dst):
+    if len(seen) == k:
+        os.kill(os.getpid(), signal.SIGKILL)
+    seen.append(dst)
+    real_replace(src, dst)
+
+def killing_roll_forward(*args):
+    os.replace = replace
+    roll_forward(*args)
+
+tables._roll_forward = killing_roll_forward
+scale.extract_streaming([corpus], out, chunk_size=7, progress=False)
+"""
+
+
+def tree_state(out: Path) -> dict[str, str]:
+    """Every visible file under an output folder (hidden names, i.e. staging and temp files, skipped)."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    }
+
+
+def hidden(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+
+
+def stream_cmd(corpus: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "helpers.cli", "extract", str(corpus), "--out", str(out), *STREAM_FLAGS]
+
+
+@pytest.fixture(scope="module")
+def stream_runs(tmp_path_factory):
+    """An earlier partitioned output (small corpus), a reference streaming run of a 500-article corpus
+    (its duration sets the kill delays) and what the next run on a 30-article corpus writes."""
+    root = tmp_path_factory.mktemp("stream-crash")
+    small = make_corpus(root / "small", 40, seed=1)
+    big = make_corpus(root / "big", STREAM_ARTICLES, seed=2)
+    recovery = make_corpus(root / "recovery", 30, seed=3)
+    baseline = root / "baseline"
+    extract_streaming([small], baseline, chunk_size=50, progress=False)  # what the CLI writes
+    started = time.monotonic()
+    subprocess.run(stream_cmd(big, root / "reference"), check=True, capture_output=True, timeout=300)
+    duration = time.monotonic() - started
+    extract_streaming([recovery], root / "recovered", chunk_size=50, progress=False)
+    extract_streaming([recovery], root / "recovery-k7", chunk_size=7, progress=False)
+    return SimpleNamespace(
+        root=root,
+        big=big,
+        recovery=recovery,
+        baseline=baseline,
+        before=tree_state(baseline),
+        after=tree_state(root / "reference"),
+        recovered=tree_state(root / "recovered"),
+        recovered_k7=tree_state(root / "recovery-k7"),
+        duration=duration,
+    )
+
+
+def _fresh_stream_out(stream_runs, name: str) -> Path:
+    out = stream_runs.root / name
+    shutil.copytree(stream_runs.baseline, out)
+    assert tree_state(out) == stream_runs.before
+    return out
+
+
+@pytest.mark.parametrize("fraction", [0.4, 0.8], ids=["extracting", "late"])
+def test_sigkill_during_a_streaming_run_leaves_earlier_output_intact(stream_runs, fraction):
+    for attempt in range(3):
+        out = _fresh_stream_out(stream_runs, f"stream-delay-{fraction}-{attempt}")
+        proc = subprocess.Popen(
+            stream_cmd(stream_runs.big, out),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(fraction * stream_runs.duration / 2**attempt)
+        finally:
+            code = kill(proc)
+        if code == -signal.SIGKILL:
+            break
+        assert code == 0 and tree_state(out) == stream_runs.after and hidden(out) == []
+    else:
+        pytest.fail("the streaming run finished before its kill point in 3 tries")
+    if list(out.glob(".evwatch-staging-*/_commit.json")):  # the kill landed in the commit's renames
+        with pytest.raises(tables.IncompleteOutput):
+            tables.load_tables(out)
+        tables.remove_stale_temp(out)
+        tables.remove_stale_staging(out)
+        assert tree_state(out) == stream_runs.after
+    else:
+        assert tree_state(out) == stream_runs.before, "a killed run changed the earlier output"
+        assert len(tables.load_tables(out)["articles"]) == 40
+    extract_streaming([stream_runs.recovery], out, chunk_size=50, progress=False)  # the next run
+    assert tree_state(out) == stream_runs.recovered
+    assert hidden(out) == []  # the killed run's staging folder (and any temp file) is gone
+
+
+@pytest.mark.parametrize("k", [0, 9, 20], ids=["first-move", "mid-move", "before-manifest"])
+def test_sigkill_while_committing_is_refused_then_finished(stream_runs, k):
+    """Killed after its journal: the folder has no manifest (load_tables refuses it, never a mix); the
+    next write finishes the killed commit (roll forward) before doing its own work."""
+    out = _fresh_stream_out(stream_runs, f"stream-commit-{k}")
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_IN_COMMIT, str(stream_runs.recovery), str(out), str(k)],
+        capture_output=True,
+        timeout=300,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    assert not (out / "_manifest.json").exists()
+    with pytest.raises(tables.IncompleteOutput, match="killed"):
+        tables.load_tables(out)
+    tables.remove_stale_temp(out)  # what every write into the folder does first
+    assert tables.remove_stale_staging(out)
+    assert tree_state(out) == stream_runs.recovered_k7  # the killed run's output, complete
+    assert hidden(out) == []
+    tables.write_tables({"quarantine": tables.empty("quarantine")}, out)  # an in-memory run retires it
+    assert sorted(p.name for p in out.iterdir()) == ["quarantine.parquet"]

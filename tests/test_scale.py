@@ -220,3 +220,29 @@ def test_bench_records_and_prints_one_summary_line(tmp_path, capsys):
     assert "baseline_ratio=nan" in lines[-1]
     assert (tmp_path / "results" / "bench-local-n12.json").exists()
     assert "`local-n12`" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_load_tables_reads_either_layout_and_a_rerun_retires_the_other(tmp_path, synthetic):
+    corpus = tmp_path / "corpus"
+    synthetic.write_corpus(corpus, 12, seed=1)
+    out = tmp_path / "out"
+    expected = run_pipeline([corpus], progress=False)
+    tables.write_tables(expected, out)  # the in-memory engine's single files
+    extract_streaming([corpus], out, chunk_size=5)  # streaming into the same folder replaces them
+    assert not list(out.glob("*.parquet")) and (out / "_manifest.json").exists()
+    got = tables.load_tables(out)
+    _assert_same_tables(expected, got)
+    tables.write_tables(expected, out)  # and back: the partitioned folders and manifest go
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.parquet" for name in expected)
+    _assert_same_tables(expected, tables.load_tables(out))
+
+
+def test_a_folder_of_parts_without_manifest_is_refused(local_out, tmp_path):
+    out, _ = local_out
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    (broken / "_manifest.json").unlink()
+    with pytest.raises(tables.IncompleteOutput):
+        tables.load_tables(broken)
+    with pytest.raises(tables.IncompleteOutput):
+        read_tables(broken)

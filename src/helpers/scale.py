@@ -20,9 +20,12 @@ three passes:
 4. **lifecycles** (driver): `lifecycle.build_lifecycles` over the alliances table read back from its
    parts, as `run_pipeline` does. It holds every alliance row in memory (``lifecycles=False`` skips it).
 
-Output replaces an earlier run in ``out_dir`` only when the run succeeds (tables are built in a staging
-folder and moved into place at the end). Read a table back with `read_partitioned`, or all of them with
-`read_tables` (sorted exactly like `run_pipeline`'s tables).
+Output is all or nothing, like `tables.write_tables`: tables are built in a staging folder inside
+``out_dir`` (``.evwatch-staging-<pid>-<random>``) and moved into place by `tables.commit_partitioned`,
+with ``_manifest.json`` written last. A run killed before that commit leaves an earlier output as it was;
+the next run into ``out_dir`` removes staging folders of dead runs (or finishes a commit that was cut
+short). Read a table back with `read_partitioned`, or all of them with `read_tables` (sorted exactly like
+`run_pipeline`'s tables); `tables.load_tables` reads either layout.
 
 Apart from step 4 and `load_corpus`'s own bookkeeping, the driver keeps per article ~50 bytes of dedup
 keys (the 256-byte signatures live on disk) and 24 bytes of line-scan bookkeeping; everything else is
@@ -32,12 +35,10 @@ bounded by ``chunk_size`` and the chunks in flight (``2 x workers`` by default).
 from __future__ import annotations
 
 import io
-import json
 import os
 import pickle
 import shutil
 import sys
-import tempfile
 import time
 import uuid
 from array import array
@@ -59,7 +60,6 @@ from .text import normalize_text
 ENGINES = ("local", "dask")
 PART = "part-{:05d}.parquet"
 OUTPUT_TABLES = tuple(dict.fromkeys((*tables.TABLES, "duplicates")))
-_STAGING_PREFIX = ".evwatch-staging-"
 _MIN_LEN, _MAX_LEN = 3, 300  # line lengths `clean.repeated_lines` considers
 
 
@@ -435,7 +435,8 @@ def extract_streaming(
     single-threaded processes. Returns row counts per table; `timings`, if given, receives seconds per pass.
 
     Chunks are spilled to a staging folder inside `out_dir` during the run: it needs free disk space of
-    about the corpus size plus the output. ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty alliance_lifecycles / alliance_steps):
+    about the corpus size plus the output. The output replaces an earlier one in `out_dir` all or nothing
+    (see the module docstring). ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty alliance_lifecycles / alliance_steps):
     it is the one step that holds every alliance row in memory (~2.7 kB per row, measured).
     """
     if engine not in ENGINES:
@@ -445,7 +446,9 @@ def extract_streaming(
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
+    tables.remove_stale_temp(out_dir)
+    tables.remove_stale_staging(out_dir)
+    staging = tables.new_staging(out_dir)
     timings = timings if timings is not None else {}
     try:
         counts = dict.fromkeys(OUTPUT_TABLES, 0)
@@ -497,7 +500,8 @@ def extract_streaming(
         timings["lifecycles_s"] = time.perf_counter() - t0
         _finalize(staging, out_dir, counts, engine, chunk_size, n_chunks)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not (staging / tables.JOURNAL).exists():  # once journaled, the next run finishes the commit
+            shutil.rmtree(staging, ignore_errors=True)
     timings["total_s"] = time.perf_counter() - started
     return counts
 
@@ -601,21 +605,19 @@ def _peak_rss_mb() -> float:
 def _finalize(
     staging: Path, out_dir: Path, counts: dict, engine: str, chunk_size: int, n_chunks: int
 ) -> None:
-    """Move the staged tables into place (replacing an earlier run), with an empty part for empty tables."""
+    """Move the staged tables into place (replacing an earlier run, all or nothing), with an empty part
+    for empty tables."""
     names = list(dict.fromkeys([*OUTPUT_TABLES, *counts]))
     for name in names:
         folder = staging / name
         if not any(folder.glob("part-*.parquet")):
             empty = tables.empty(name) if name in tables.COLUMNS else pd.DataFrame()
             tables.write_table(empty, folder / PART.format(0))
-    for name in names:
-        dest = out_dir / name
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(staging / name, dest)
+    shutil.rmtree(staging / "_spill", ignore_errors=True)
     manifest = {"layout": "partitioned", "engine": engine, "chunk_size": chunk_size, "chunks": n_chunks}
+    manifest["tables"] = names
     manifest["rows"] = {name: counts.get(name, 0) for name in names}
-    (out_dir / "_manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    tables.commit_partitioned(staging, out_dir, manifest)
 
 
 def _progress(iterable, enabled: bool | None, **kwargs):
@@ -660,10 +662,16 @@ def read_partitioned(
 
 
 def read_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table of a partitioned output, sorted exactly like `run_pipeline`'s."""
+    """Every table of a partitioned output, sorted exactly like `run_pipeline`'s.
+
+    Refuses (`tables.IncompleteOutput`) table folders without their manifest: a killed run's leftovers.
+    """
+    if not (Path(out_dir) / tables.MANIFEST).exists() and is_partitioned(out_dir):
+        raise tables.IncompleteOutput(f"{out_dir}: partitioned tables without {tables.MANIFEST}")
     return {name: read_partitioned(out_dir, name) for name in OUTPUT_TABLES}
 
 
 def is_partitioned(out_dir: str | Path) -> bool:
-    """True when `out_dir` holds `extract_streaming` output (``<table>/part-*.parquet``)."""
-    return (Path(out_dir) / "_manifest.json").exists() or bool(_parts(Path(out_dir) / "articles"))
+    """True when `out_dir` holds `extract_streaming` output (``<table>/part-*.parquet``), complete or not."""
+    folder = Path(out_dir)
+    return (folder / tables.MANIFEST).exists() or any(_parts(folder / name) for name in OUTPUT_TABLES)
