@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import helpers
 from helpers import tables
 from helpers.bench import load_synthetic, run_bench
 from helpers.clean import repeated_lines
@@ -246,3 +247,15 @@ def test_a_folder_of_parts_without_manifest_is_refused(local_out, tmp_path):
         tables.load_tables(broken)
     with pytest.raises(tables.IncompleteOutput):
         read_tables(broken)
+    with pytest.raises(tables.IncompleteOutput):  # the notebooks' entry point says the same
+        helpers.load_tables(broken)
+
+
+def test_the_notebooks_load_tables_reads_streaming_output_and_reports(local_out, tmp_path):
+    out, _ = local_out
+    loaded = helpers.load_tables(out)
+    assert loaded.folder == out
+    _assert_same_tables(tables.load_tables(out), dict(loaded))
+    report = tmp_path / "reports" / "2026-01-05"
+    shutil.copytree(out, report / "data")  # a dated report of a streamed corpus
+    assert len(helpers.load_tables(report)["articles"]) == len(loaded["articles"])

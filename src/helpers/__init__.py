@@ -53,7 +53,8 @@ def load_tables(path: str | Path | None = None) -> Tables:
     Parameters
     ----------
     path
-        A folder written by ``evwatch extract CORPUS --out DIR`` (``*.parquet`` files), or a report folder
+        A folder written by ``evwatch extract CORPUS --out DIR`` (``*.parquet`` files, or partitioned
+        ``<table>/part-*.parquet`` with ``_manifest.json`` from ``--engine local|dask``), or a report folder
         ``reports/YYYY-MM-DD`` (its ``data/`` subfolder is used). Relative paths are relative to the
         current directory, which in a notebook is ``notebooks/``. Default: the project's ``data/processed``.
 
@@ -83,9 +84,14 @@ def load_tables(path: str | Path | None = None) -> Tables:
     folder = Path(path).expanduser() if path is not None else config.PROCESSED_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"no such folder: {folder} (current directory: {Path.cwd()})")
-    if not any(folder.glob("*.parquet")) and any((folder / "data").glob("*.parquet")):
+    from .scale import is_partitioned
+
+    def has_tables(candidate: Path) -> bool:  # single files, or the streaming engine's partitioned output
+        return candidate.is_dir() and (any(candidate.glob("*.parquet")) or is_partitioned(candidate))
+
+    if not has_tables(folder) and has_tables(folder / "data"):
         folder = folder / "data"  # a dated report keeps its tables in data/
-    if not any(folder.glob("*.parquet")):
+    if not has_tables(folder):
         raise FileNotFoundError(
             f"no tables (*.parquet) in {folder}; write them with "
             f"`evwatch extract seeds data/raw --out {folder}` or point at a report folder"
