@@ -133,3 +133,45 @@ def test_pipeline_keeps_going_and_writes_quarantine(bad_folder):
     assert len(tables["articles"]) == 2
     assert len(tables["quarantine"]) == 10
     assert list(tables["quarantine"].columns[:3]) == ["path", "reason", "detail"]
+
+
+def test_second_visits_name_the_first_path(tmp_path):
+    """Files are remembered by a hash in their folder's listing: aliases must still name the first path."""
+    (tmp_path / "a" / "sub").mkdir(parents=True)
+    (tmp_path / "b").mkdir()
+    for rel in ("a/x.txt", "a/sub/y.txt", "b/z.txt"):
+        (tmp_path / rel).write_text(f"Toyota and BYD story {rel}.")
+    (tmp_path / "b" / "alias.txt").symlink_to("../a/x.txt")
+    (tmp_path / "b" / "dir_alias").symlink_to("../a/sub")
+    recs = list(load_corpus([tmp_path / "a" / "sub" / "y.txt", tmp_path, tmp_path / "a" / "x.txt"]))
+    dups = {"/".join(r.path.split("/")[-2:]): r.detail for r in recs if isinstance(r, Quarantined)}
+    assert dups == {
+        "sub/y.txt": f"the same file as {tmp_path}/a/sub/y.txt, read once",  # the argument came first
+        "b/alias.txt": f"the same file as {tmp_path}/a/x.txt, read once",
+        "b/dir_alias": f"the same folder as {tmp_path}/a/sub, read once",
+        "a/x.txt": f"the same file as {tmp_path}/a/x.txt, read once",  # the later argument
+    }
+    loaded = sorted(r.path.rsplit("/", 1)[-1] for r in recs if isinstance(r, Article))
+    assert loaded == ["x.txt", "y.txt", "z.txt"]
+
+
+def test_sidecars_apply_and_report_once_when_a_folder_is_revisited(tmp_path):
+    """Sidecar rows are dropped when the walk leaves a folder and read again if it comes back."""
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "good" / "deeper").mkdir(parents=True)
+    (tmp_path / "bad" / "c.txt").write_text("Stellantis and Leapmotor formed a venture.")
+    (tmp_path / "bad" / "d.txt").write_text("Renault and Geely build engines together.")
+    (tmp_path / "bad" / "metadata.csv").write_bytes(b"file,title\nc.txt,caf\xe9\n")
+    for name in ("a.txt", "m.txt", "deeper/b.txt"):
+        (tmp_path / "good" / name).write_text(f"Honda and Nissan story {name}.")
+    (tmp_path / "good" / "metadata.csv").write_text("file,source\na.txt,Src A\nm.txt,Src M\n")
+    (tmp_path / "good" / "deeper" / "metadata.csv").write_text("file,source\nb.txt,Src B\n")
+    recs = list(load_corpus([tmp_path / "bad" / "c.txt", tmp_path / "good" / "m.txt", tmp_path]))
+    bad = [r for r in recs if isinstance(r, Quarantined)]
+    assert [(r.path.rsplit("/", 2)[-2], r.reason) for r in bad] == [
+        ("bad", "bad_sidecar"),  # once, though the folder is read again for d.txt
+        ("bad", "duplicate_path"),
+        ("good", "duplicate_path"),
+    ]
+    sources = {r.path.rsplit("/", 1)[-1]: r.meta.get("source") for r in recs if isinstance(r, Article)}
+    assert sources == {"c.txt": None, "m.txt": "Src M", "d.txt": None, "a.txt": "Src A", "b.txt": "Src B"}

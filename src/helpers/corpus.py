@@ -33,6 +33,7 @@ identical copies under different names are both loaded (with distinct ids); the 
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import errno
@@ -41,7 +42,9 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,8 +91,10 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-# Characters that print nothing: a text made only of these and white space is empty.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# One character that prints something: a text without any (only white space and the invisible characters
+# below) is empty. `\s` is the white space str.strip() removes; searching stops at the first visible
+# character, so the check costs nothing on a real article (translating the whole text cost ~60% of loading).
+_VISIBLE = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 @dataclass
@@ -170,8 +175,20 @@ def _within(real: str, folder: str) -> bool:
     return real == folder or real.startswith(os.path.join(folder, ""))
 
 
+class _Listed(NamedTuple):
+    """A folder the walk has listed: its path as reached and the names of the files it visited in it."""
+
+    path: str
+    file_hashes: array[int]  # sorted hash() of the names of its plain (not symlinked) files, 8 bytes each
+
+
 class _Walker:
-    """Expands the arguments; remembers every real path reached (a second visit is a duplicate_path)."""
+    """Expands the arguments; remembers every real path reached (a second visit is a duplicate_path).
+
+    The memory stays small on large corpora: folders, arguments and symlink targets are remembered by
+    real path (a few per folder), but the plain files found in a listed folder only as an 8-byte hash of
+    their name in that folder's `_Listed` entry (a dict of full paths cost ~380 bytes per file).
+    """
 
     def __init__(self, inputs: Iterable[str | Path]) -> None:
         self.tops: list[tuple[str, list[str]]] = []
@@ -190,11 +207,32 @@ class _Walker:
                 except _Refused:
                     continue
                 (self.root_dirs.append(real) if os.path.isdir(real) else self.root_files.add(real))
-        self.seen: dict[str, str] = {}
+        self.reached: dict[str, str] = {}  # real path -> shown path, for all but the plain files of folders
+        self.listed: dict[str, _Listed] = {}  # real path of each folder listed
 
     def inside(self, real: str) -> bool:
         """Is a resolved path one of the files given or inside one of the folders given?"""
         return real in self.root_files or any(_within(real, r) for r in self.root_dirs)
+
+    def first_visit(self, real: str, plain: bool) -> str | None:
+        """The shown path under which a real path was reached before, or None.
+
+        A plain file of a listed folder (`plain`) cannot have been reached as a plain file before (its
+        folder is listed once) and is only looked up among the other paths. Anything else is looked up in
+        its folder's listing too: that is only done when the stack is empty (symlinks are followed after
+        the tree, arguments one after the other), when every file of a listed folder has been visited.
+        """
+        first = self.reached.get(real)
+        if first is not None or plain:
+            return first
+        folder, name = os.path.split(real)
+        listed = self.listed.get(folder)
+        if listed is not None:
+            hashes, key = listed.file_hashes, hash(name)
+            i = bisect.bisect_left(hashes, key)
+            if i < len(hashes) and hashes[i] == key:
+                return display_path(os.path.join(listed.path, name))
+        return None
 
     def run(self) -> Iterator[_Input | Quarantined]:
         for item_str, paths in self.tops:
@@ -211,7 +249,10 @@ class _Walker:
     def _walk(self, top: str, top_real: str) -> Iterator[_Input | Quarantined]:
         """Depth-first, sorted, without recursion (no depth limit); symlinks inside the tree are followed
         after the tree itself, so the real file is the one loaded and its aliases are the duplicates."""
-        stack: list[tuple[str, str, bool, str | None]] = [(top, top_real, os.path.isdir(top_real), None)]
+        # (path as reached, real path, is a folder, real path of the folder it was found in, plain file)
+        stack: list[tuple[str, str, bool, str | None, bool]] = [
+            (top, top_real, os.path.isdir(top_real), None, False)
+        ]
         links: deque[tuple[str, str]] = deque()
         while stack or links:
             if not stack:
@@ -223,13 +264,13 @@ class _Walker:
                             "outside_corpus",
                             "the symlink leads outside the corpus folders given; not followed",
                         )
-                    stack.append((child, child_real, os.path.isdir(child_real), parent))
+                    stack.append((child, child_real, os.path.isdir(child_real), parent, False))
                 except _Refused as exc:
                     yield Quarantined(display_path(child), exc.reason, exc.detail)
                 continue
-            path, real, is_dir, parent = stack.pop()
+            path, real, is_dir, parent, plain = stack.pop()
             shown = display_path(path)
-            first = self.seen.get(real)
+            first = self.first_visit(real, plain)
             if first is not None:
                 if is_dir and parent is not None and _within(parent, real):
                     yield Quarantined(shown, "symlink_loop", f"links back to the enclosing folder {first}")
@@ -237,17 +278,19 @@ class _Walker:
                     what = "folder" if is_dir else "file"
                     yield Quarantined(shown, "duplicate_path", f"the same {what} as {first}, read once")
                 continue
-            self.seen[real] = shown
             if not is_dir:
+                if not plain:
+                    self.reached[real] = shown
                 yield _Input(path, real, shown)
                 continue
+            self.reached[real] = shown
             try:
                 with os.scandir(real) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
                 yield Quarantined(shown, "unreadable", f"cannot list the folder: {exc.strerror or exc}")
                 continue
-            children = []
+            children, file_hashes = [], []
             for entry in entries:
                 name = entry.name
                 if name.startswith(".") or name == SIDECAR_NAME:
@@ -263,7 +306,10 @@ class _Walker:
                         display_path(child), "unreadable", f"cannot inspect: {exc.strerror or exc}"
                     )
                     continue
-                children.append((child, os.path.join(real, name), child_dir, real))
+                children.append((child, os.path.join(real, name), child_dir, real, not child_dir))
+                if not child_dir:
+                    file_hashes.append(hash(name))
+            self.listed[real] = _Listed(path, array("q", sorted(file_hashes)))
             stack.extend(reversed(children))
 
 
@@ -380,6 +426,73 @@ def decode(data: bytes, fallback_encoding: str | None = None) -> str:
         raise
 
 
+class _OpenSidecars:
+    """The sidecar rows of the folders the walk is in: the folder of the last input and its ancestors.
+
+    The walk is depth-first, so once it yields an input outside a folder it only comes back to that folder
+    through a symlink or a later argument: its rows are dropped then (memory stays O(depth), not O(corpus))
+    and read again in that rare case. A bad sidecar is reported the first time only.
+    """
+
+    def __init__(self, walker: _Walker) -> None:
+        self.walker = walker
+        self.rows: dict[str, dict[str, dict[str, str]]] = {}
+        self.read: set[str] = set()  # folders whose sidecar was read (or found missing) once
+
+    def get(self, folder: str) -> tuple[dict[str, dict[str, str]], Quarantined | None]:
+        """The sidecar rows of a folder and, the first time only, the bad_sidecar record to yield."""
+        rows = self.rows.get(folder)
+        if rows is not None:
+            return rows, None
+        self.rows = {f: r for f, r in self.rows.items() if _within(folder, f)}
+        rows, problem = _sidecar(folder, self.walker)
+        self.rows[folder] = rows
+        if folder in self.read:
+            problem = None
+        self.read.add(folder)
+        return rows, problem
+
+
+class _SeenIds:
+    """The 64-bit article ids yielded so far, in an open-addressing table of 8-byte slots.
+
+    A set of the 16-hex-digit id strings cost ~130 bytes per article; this costs 16 to 32 bytes (the table
+    is kept between a quarter and half full). Slots are chosen by hash() of the id's bytes, which Python
+    salts per process, so crafted ids cannot pile up in one run of slots.
+    """
+
+    def __init__(self) -> None:
+        self.slots = array("Q", bytes(8 * 1024))  # 0 marks an empty slot; id 0 is kept in `has_zero`
+        self.used = 0
+        self.has_zero = False
+
+    def add(self, article_id: str) -> bool:
+        """Remember an id; True when it was there already."""
+        key = int(article_id, 16)
+        if key == 0:
+            seen, self.has_zero = self.has_zero, True
+            return seen
+        i = self._slot(key)
+        if self.slots[i] == key:
+            return True
+        self.slots[i] = key
+        self.used += 1
+        if 2 * self.used > len(self.slots):
+            old, self.slots = self.slots, array("Q", bytes(16 * len(self.slots)))
+            for k in old:
+                if k:
+                    self.slots[self._slot(k)] = k
+        return False
+
+    def _slot(self, key: int) -> int:
+        """The slot holding `key`, or the empty slot where it belongs (linear probing)."""
+        mask = len(self.slots) - 1
+        i = hash(key.to_bytes(8, "big")) & mask
+        while self.slots[i] and self.slots[i] != key:
+            i = (i + 1) & mask
+        return i
+
+
 def load_corpus(
     inputs: Iterable[str | Path],
     *,
@@ -390,6 +503,7 @@ def load_corpus(
     """Yield one `Article` or `Quarantined` per input (per record for JSON/JSONL/CSV exports).
 
     See the module docstring for what counts as an input. Raises ValueError for an unknown `encoding`.
+    The state kept while streaming is a few bytes per article (see `_Walker`, `_OpenSidecars`, `_SeenIds`).
     """
     if encoding:
         try:
@@ -398,24 +512,24 @@ def load_corpus(
             raise ValueError(f"unknown encoding {encoding!r}") from None
     field_map = _field_map(fields)
     walker = _Walker(inputs)
-    sidecars: dict[str, dict[str, dict[str, str]]] = {}
-    seen_ids: set[str] = set()
+    sidecars = _OpenSidecars(walker)
+    seen_ids = _SeenIds()
     for item in walker.run():
         if isinstance(item, Quarantined):
             yield item
             continue
         folder, name = os.path.split(item.path)
-        if folder not in sidecars:
-            sidecars[folder], problem = _sidecar(folder, walker)
-            if problem:
-                yield problem
-        side = sidecars[folder].get(name, {})
+        rows, problem = sidecars.get(folder)
+        if problem:
+            yield problem
+        side = rows.get(name, {})
         for rec in _load_file(item, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
             if isinstance(rec, Article):
                 rec.meta.update(side)
-                if rec.article_id in seen_ids:  # byte-identical copy under another name: keep, dedup marks it
+                # a byte-identical copy under another name is kept with an id of its own; dedup marks it
+                if seen_ids.add(rec.article_id):
                     rec.article_id = content_id(rec.raw.encode("utf-8") + rec.path.encode("utf-8"))
-                seen_ids.add(rec.article_id)
+                    seen_ids.add(rec.article_id)
             yield rec
 
 
@@ -455,7 +569,7 @@ def _load_file(
     if "\x00" in text:
         yield Quarantined(shown, "binary", "the decoded text contains NUL characters: binary data, not text")
         return
-    if not text.translate(_INVISIBLE).strip():
+    if not _VISIBLE.search(text):
         yield Quarantined(shown, "empty", "the file holds only white space or invisible characters")
         return
     if suffix in TEXT_SUFFIXES:

@@ -1,0 +1,99 @@
+"""classify_line's fast paths (one alternation, ASCII lines skip the unanchored rules) change nothing.
+
+The reference is the plain loop: the first rule of LINE_RULES that matches the whole stripped line.
+"""
+
+from __future__ import annotations
+
+from helpers import config
+from helpers.clean import _ABOUT_PROMO, _AUTHOR_BIO, LINE_RULES, classify_line
+from helpers.text import normalize_text
+
+# One line per rule, in LINE_RULES order, that this rule (and no earlier one) matches.
+EXAMPLES = [
+    "5 min read",
+    "Reading time: 4 minutes",
+    "Featured image",
+    "Photo credit: Jane Doe",
+    "(Photo by Jane Doe)",
+    "Jane Doe / Getty Images",
+    "Read more:",
+    "Related articles",
+    "Share this article",
+    "Share on: Facebook, Twitter",
+    "Subscribe to our newsletter for free updates",
+    "Get the latest EV news in your inbox",
+    "Follow us on Instagram",
+    "Leave a comment",
+    "Published categorized as EV News",
+    "Tags: EV, batteries",
+    "Written by",
+    "Advertisement",
+    "Curious? Check out our EV guide.",
+    "Want to learn more about EVs",
+    "Download our app today",
+    "© 2024 Motor Ledger",
+    "Reporting by Jane Doe; Editing by John Roe",
+    "Our Standards: The Trust Principles.",
+    "Staff writer",
+    "Updated 10:45 am EST",
+    "Have a tip? Email us",
+    "Comments are closed.",
+    "Chart: EV sales by quarter",
+    "The Daily Charge newsletter lands in your inbox",
+    "Sign up now!",
+    "Home | Cars | Electric",
+]
+
+
+def _reference(line: str, position: float = 1.0) -> str | None:
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if len(stripped) <= 400:
+        for reason, pattern in LINE_RULES:
+            if pattern.fullmatch(stripped):
+                return reason
+    if position >= 0.5 and _AUTHOR_BIO.match(stripped):
+        return "author_bio"
+    if position >= 0.5 and _ABOUT_PROMO.match(stripped):
+        return "promo"
+    return None
+
+
+def _variants(line: str) -> list[str]:
+    """The line, and versions that move it between the fast and the full path."""
+    return [
+        line,
+        f"  {line.upper()} ",
+        line + " ?",
+        "News | " + line,
+        line + " / Getty Images",
+        "Newsletter: " + line + " inbox",
+        line.replace("s", "\u017f"),  # long s: IGNORECASE matches it to "s", str.lower() does not
+        line.replace("k", "\u212a"),  # Kelvin sign, likewise for "k"
+        line + " \u2014 " + line,
+        line + "\n" + line,
+        line * 30,
+    ]
+
+
+def test_every_example_is_matched_by_its_own_rule_first():
+    assert len(EXAMPLES) == len(LINE_RULES)
+    for i, (line, (reason, pattern)) in enumerate(zip(EXAMPLES, LINE_RULES, strict=True)):
+        assert pattern.fullmatch(line), (i, line)
+        assert not any(p.fullmatch(line) for _, p in LINE_RULES[:i]), (i, line)
+        assert classify_line(line) == reason
+
+
+def test_classify_line_equals_the_rule_by_rule_loop():
+    lines = [*EXAMPLES, "", "   ", "x" * 401, "AFP VIA GETTY", "\u017fhutterstock", "/ Reuters Photo"]
+    for path in sorted((config.PROJ_ROOT / "tests" / "fixtures").rglob("*.txt")):
+        lines += normalize_text(path.read_text(encoding="utf-8")).split("\n")
+    checked = 0
+    for line in lines:
+        for variant in _variants(line):
+            for position in (0.0, 0.9):
+                assert classify_line(variant, position) == _reference(variant, position), repr(variant)
+                checked += 1
+    assert checked > 5000
