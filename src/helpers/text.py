@@ -72,7 +72,8 @@ def normalize_text(text: str) -> str:
         text = _NON_ASCII.sub(_map_char, text)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", text)  # once over the whole text: the runs never cross a line break
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 # Abbreviations after which a period does not end a sentence.
