@@ -19,6 +19,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from helpers import charts, config, market  # noqa: E402
+from helpers.charts import limits  # noqa: E402
 
 IDS = ["25fdc4aa86ae949a", "f90200962435e0fd", "3874687b3e80a4a0", "11471af1e251f926", "30283c4c8da0b89a"]
 COLUMNS = [
@@ -913,3 +914,106 @@ def test_lifecycle_timeline_on_the_fixture_corpus(lifecycle_corpus):
     assert not legend.overlaps(ax.get_tightbbox(renderer))
     assert not legend.overlaps(source_text.get_window_extent(renderer))
     assert fig.bbox.contains(legend.x0, legend.y0) and fig.bbox.contains(legend.x1, legend.y1)
+
+
+# ------------------------------------------------------------------------------ large inputs (10k scale)
+
+
+def many_alliances(n_pairs: int) -> pd.DataFrame:
+    """`n_pairs` company pairs among many companies; pair i is reported 1 + i % 5 times."""
+    rows = []
+    for i in range(n_pairs):
+        for k in range(1 + i % 5):
+            day = f"2024-{1 + k % 12:02d}-{1 + i % 28:02d}"
+            rows.append((f"{i:08x}{k:08x}", f"Maker {i:03d}", f"Supplier {i % 9}", "mou", "signed", day,
+                         "day", day, day))  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_top_keys_ranks_by_count_then_key_and_keeps_the_focus():
+    counts = pd.Series({"b": 3, "a": 3, "c": 5, "d": 1})
+    assert limits.top_keys(counts, 2) == ["c", "a"]
+    assert limits.top_keys(counts, 2, keep="d") == ["d", "c"]
+    assert limits.shown_of(2, 4, "company", "companies") == "the 2 most-reported of 4 companies"
+    assert limits.shown_of(4, 4, "company pair") == "4 company pairs"
+
+
+def test_alliance_timeline_draws_the_most_reported_pairs_and_says_so():
+    df = many_alliances(200)
+    fig = charts.alliance_timeline(df)
+    ax = fig.axes[0]
+    lanes = ticklabels(ax)
+    assert len(lanes) == limits.MAX_LANES
+    assert ax.get_title(loc="left").startswith("the 30 most-reported of 200 company pairs: ")
+    # every pair reported 5 times (i % 5 == 4) outranks every pair reported once
+    assert all(int(lane.split("Maker ")[1][:3]) % 5 == 4 for lane in lanes)
+    assert title(fig).startswith("Supplier 0 is in 23 of 200 alliances")  # the finding covers every pair
+
+
+def test_alliance_timeline_merges_a_crowded_lane_into_one_span_per_type_and_status():
+    days = pd.date_range("2015-01-01", periods=60, freq="45D").strftime("%Y-%m-%d")
+    df = pd.DataFrame(
+        [
+            (f"{i:016x}", "Changan", "Ford", "joint_venture", "active", d, "day", d, d)
+            for i, d in enumerate(days)
+        ],
+        columns=COLUMNS,
+    )
+    ax = charts.alliance_timeline(df).axes[0]
+    assert len(by_gid(ax, "span")) == 1 and not by_gid(ax, "point")
+    span = by_gid(ax, "span")[0]
+    assert mdates.num2date(span.get_xdata()[0]).date().isoformat() == days[0]
+    assert "1 crowded lane: one span per type and status" in ax.get_title(loc="left")
+
+
+def test_alliance_network_draws_the_most_reported_companies_and_strongest_ties():
+    df = many_alliances(300)
+    fig = charts.alliance_network(df)
+    ax = fig.axes[0]
+    (nodes,) = by_gid(ax, "nodes")
+    assert len(nodes.get_offsets()) <= limits.MAX_NODES
+    assert 0 < len(gid_prefix(ax, "edge:")) <= limits.MAX_EDGES
+    assert ax.get_title(loc="left").startswith("the ")
+    assert "of 309 companies" in ax.get_title(loc="left")
+    assert title(fig) == "Supplier 0 links to 34 of the 308 other companies in the reported alliances"
+
+
+def test_lifecycle_timeline_draws_the_alliances_with_most_steps():
+    rows = []
+    for i in range(40):
+        for step in range(1, 2 + i % 4):
+            day = f"202{step}-0{1 + i % 9}-15"
+            rows.append((f"a{i:03d}", f"Maker {i:03d} + Supplier", step, day, "day", "event", "mou", "signed",
+                         f"{i:016x}", 1, False, day, day, None, False, "They signed."))  # fmt: skip
+    cols = ["alliance_id", "parties", "step_no", "date", "precision", "date_basis", "type", "status", "sources",
+            "n_sources", "conflict", "start_date", "end_date", "joined", "future", "evidence"]  # fmt: skip
+    fig = charts.lifecycle_timeline(pd.DataFrame(rows, columns=cols))
+    ax = fig.axes[0]
+    lanes = ticklabels(ax)
+    assert len(lanes) == limits.MAX_LIFECYCLE_LANES
+    makers = sorted(int(lane[6:9]) for lane in lanes)  # the 10 with 4 steps, then the first 2 with 3
+    assert makers == sorted([2, 6] + [i for i in range(40) if i % 4 == 3])
+    assert ax.get_title(loc="left").startswith("the 12 most-reported of 40 alliances: ")
+    assert title(fig).startswith("40 alliances; ")
+
+
+def test_market_share_chart_summarises_many_claims(reference, claims):
+    many = pd.concat(
+        [claims.assign(article_id=claims["article_id"] + f"{k:02d}") for k in range(20)], ignore_index=True
+    )
+    fig = charts.market_share_chart(reference, many)
+    ax = fig.axes[0]
+    assert by_gid(ax, "claim-median") and by_gid(ax, "claim-iqr")
+    assert not by_gid(ax, "claim-label") and not by_gid(ax, "claim")
+    assert title(fig).startswith("40 of 60 EV market-share claims")
+    assert "median claim per region and year" in ax.get_title(loc="left")
+
+
+def test_coverage_chart_labels_years_when_months_are_many():
+    months = pd.period_range("2018-01", "2022-12", freq="M").astype(str)
+    articles = pd.DataFrame(
+        {"article_id": [f"{i:016x}" for i in range(len(months))], "source": "Wire", "published": months}
+    )
+    ax = charts.coverage_chart(articles).axes[0]
+    assert ticklabels(ax, "x") == ["2018", "2019", "2020", "2021", "2022"]
+    assert not [t for t in ax.texts if t.get_text().isdigit()]  # no count over each of 60 bars

@@ -150,7 +150,7 @@ def explorer_nb():
             ),
             code(
                 "%matplotlib inline\n"
-                "from helpers import explorer\n"
+                "from helpers import explorer, views\n"
                 "from helpers.pipeline import load_or_run\n\n"
                 "tables = load_or_run(processed_dir, corpus)\n"
                 'alliances = tables["alliances"]'
@@ -185,7 +185,8 @@ def explorer_nb():
             code(
                 "busiest = focus or explorer.companies(alliances)[0]\n"
                 'cols = ["party_a", "party_b", "type", "status", "when", "evidence"]\n'
-                'explorer.filter_alliances(alliances, company=busiest, status=["signed", "active"])[cols]'
+                'chosen = explorer.filter_alliances(alliances, company=busiest, status=["signed", "active"])\n'
+                'views.excerpt(chosen[cols], "alliance events")'
             ),
         ]
     )

@@ -29,6 +29,15 @@ tables = load_or_run(processed_dir, corpus)
 articles = tables["articles"]"""
 
 
+# A long table shows its first rows and says how many there are (views.excerpt); the alliance events
+# of the most-reported company pairs come first.
+ALLIANCE_EVENTS = """events = views.alliance_table({events}, articles, focus)
+shown = views.excerpt(
+    events, "alliance events", most_common="parties", order="the most-reported company pairs first", table="alliances"
+)
+HTML(views.html_table(shown, link_column="url"))"""
+
+
 def md(text: str):
     return new_markdown_cell(text.strip())
 
@@ -59,7 +68,8 @@ def corpus_nb():
                 "Every report starts here. This notebook loads the corpus (by default the five seed articles in "
                 "`seeds/`), cleans each article of page furniture, looks for duplicate copies and lists the inputs "
                 "that could not be read. Nothing is dropped silently: each removed line and each rejected file "
-                "appears below with its reason."
+                "appears below with its reason. On a large corpus a long table shows its first 100 rows and says "
+                "how many it has; every row stays in the report's `data/` tables."
             ),
             code(PARAMS, ("parameters",)),
             code(LOAD),
@@ -69,7 +79,7 @@ def corpus_nb():
                 "and its basis: `metadata` (the sidecar `metadata.csv` or the page's own metadata), `dateline` (a "
                 "date printed in the text) or `unknown`. `kept_pct` is the share of the raw text left after cleaning."
             ),
-            code("views.article_table(articles)"),
+            code('views.excerpt(views.article_table(articles), "articles", table="articles")'),
             md(
                 "## How much text cleaning removed\n\nHollow markers are the raw length, filled markers the clean "
                 "length. A large gap means a page heavy with widgets, promos or related links."
@@ -87,19 +97,25 @@ def corpus_nb():
                 "lines per reason; the second lists every removed line so the cleaning can be audited."
             ),
             code('views.removed_summary(tables["removed_lines"])'),
-            code('views.removed_lines(tables["removed_lines"], articles)'),
+            code(
+                'views.excerpt(views.removed_lines(tables["removed_lines"], articles), "removed lines", '
+                'table="removed_lines")'
+            ),
             md(
                 "## Duplicates\n\nSyndicated copies and re-posts are grouped with the article they repeat (exact "
                 "copies by hash, near copies by MinHash similarity of word 5-grams). An empty table means every "
                 "article is distinct."
             ),
-            code('views.duplicates_table(tables["duplicates"], articles)'),
+            code(
+                'views.excerpt(views.duplicates_table(tables["duplicates"], articles), "duplicate copies", '
+                'table="duplicates")'
+            ),
             md(
                 "## Quarantine\n\nInputs that could not become articles: binary or empty files, text that is not "
                 "UTF-8, malformed JSON or CSV records, files over the size limit. An empty table means every input "
                 "was read."
             ),
-            code('views.quarantine_table(tables["quarantine"])'),
+            code('views.excerpt(views.quarantine_table(tables["quarantine"]), "inputs", table="quarantine")'),
         ]
     )
 
@@ -113,7 +129,8 @@ def extraction_nb():
                 "products, places), which figures are quoted (money, percentages, counts) and what they measure, "
                 "which time expressions place events in time, and which alliances the text reports. Every fact keeps "
                 "its article id, character offsets and evidence sentence. The last section scores the extractor "
-                "against the hand annotations of the seeds."
+                "against the hand annotations of the seeds. A long table shows its first 100 rows and says how "
+                "many it has; every row stays in the report's `data/` tables."
             ),
             code(
                 PARAMS
@@ -126,7 +143,7 @@ def extraction_nb():
             md(
                 "## Facts per article\n\nHow many distinct companies, people and places each article names, and how many figures, time expressions and alliance events were read from it."
             ),
-            code("views.facts_per_article(tables)"),
+            code('views.excerpt(views.facts_per_article(tables), "articles")'),
             md(
                 "## Mentions in context\n\nEach article's text with its mentions marked: blue companies, orange "
                 "people, green products, purple places, grey cited publications. Hover a mark to see the canonical "
@@ -142,25 +159,28 @@ def extraction_nb():
                 'HTML("<hr>".join(pieces))'
             ),
             md("## People\n\nPeople named next to a role title, with the organisation they speak for."),
-            code('views.people_table(tables["mentions"])'),
+            code('views.excerpt(views.people_table(tables["mentions"]), "people")'),
             md(
                 "## Figures\n\nMoney (with currency and US-dollar value), percentages and counts, each with its "
                 'qualifier ("more than", "approximately"), what it measures, the market or company it is about, '
                 "and its period when the sentence gives one."
             ),
-            code('views.figures_table(tables["figures"], articles)'),
+            code(
+                'views.excerpt(views.figures_table(tables["figures"], articles), "figures", table="figures")'
+            ),
             md(
                 "## Time expressions\n\nDates as written and as normalized against the publication date. A year-only "
                 "date covers the whole year; a Japanese fiscal year N runs from April N to March N+1; relative "
                 "expressions in an undated article stay unresolved."
             ),
-            code('views.timeline_table(tables["timeline"], articles)'),
+            code(
+                'views.excerpt(views.timeline_table(tables["timeline"], articles), "time expressions", '
+                'table="timeline")'
+            ),
             md(
                 "## Alliance events\n\nOne row per relationship a sentence states: parties, type, status, time, and the evidence sentence."
             ),
-            code(
-                'HTML(views.html_table(views.alliance_table(tables["alliances"], articles, focus), link_column="url"))'
-            ),
+            code(ALLIANCE_EVENTS.format(events='tables["alliances"]')),
             md(
                 "## How good is the extractor?\n\nPrecision, recall and F1 against the hand annotations in "
                 "`../shared/gold/seeds.json` (articles of the corpus that the gold file annotates). Alliance pairs are "
@@ -185,7 +205,9 @@ def alliances_nb():
                 "The alliance events extracted from the corpus, drawn three ways: a timeline (when each tie was "
                 "reported, at the precision the text gives), a network (who is tied to whom, and how), and the table "
                 "of events with the sentence that supports each one. Set `focus` to follow one company, and "
-                "`since`/`until` to narrow the time window."
+                "`since`/`until` to narrow the time window. On a large corpus each chart draws the most-reported "
+                "company pairs, companies and alliances and says in its subtitle how many of how many; the tables "
+                "show their first 100 rows, the most-reported first."
             ),
             code(PARAMS, ("parameters",)),
             code(
@@ -197,7 +219,9 @@ def alliances_nb():
                 "## Timeline\n\nOne lane per company pair. A filled marker sits at a stated day; a date known only "
                 "to the month or year is drawn as a translucent span over that period with a hollow marker, never as "
                 'a made-up day; planned windows ("between 2027 and 2031") are bars. Events the text does not date '
-                "are listed apart, in the *Undated* panel, rather than placed at an invented date."
+                "are listed apart, in the *Undated* panel, rather than placed at an invented date. A lane crowded "
+                "with more than 24 dated events (a joint venture every article mentions) draws each type and "
+                "status once, as a span from its first to its last report."
             ),
             code("charts.alliance_timeline(alliances, focus=focus, since=since, until=until)"),
             md(
@@ -211,9 +235,7 @@ def alliances_nb():
                 "status, date as normalized, the extractor's confidence, and the evidence sentence; the article "
                 "title links to the original when its address is known."
             ),
-            code(
-                'HTML(views.html_table(views.alliance_table(alliances, articles, focus), link_column="url"))'
-            ),
+            code(ALLIANCE_EVENTS.format(events="alliances")),
             md(
                 "## Alliance lifecycles\n\nThe events above, merged across articles: one row per alliance (the same "
                 "set of partners, or a partner joining an existing one), with when it was first and last reported, "
@@ -222,7 +244,8 @@ def alliances_nb():
             ),
             code(
                 'lifecycles, steps = tables["alliance_lifecycles"], tables["alliance_steps"]\n'
-                "views.lifecycle_table(lifecycles, focus)"
+                'views.excerpt(views.lifecycle_table(lifecycles, focus), "alliances", '
+                'order="most sources first", table="alliance_lifecycles")'
             ),
             md(
                 "### Lifecycles over time\n\nOne lane per alliance; markers are its steps (colour and shape by type, "
@@ -272,7 +295,7 @@ def market_share_nb():
                 "reference (within 2 percentage points or 15%, whichever is larger), higher or lower, and by how "
                 "much; `comparison` says it in words."
             ),
-            code("views.comparison_table(comparison)"),
+            code('views.excerpt(views.comparison_table(comparison), "claims")'),
             md(
                 "## Company-level figures\n\nShares the articles quote for a company rather than a market, such as "
                 "an automaker's EV share of its own sales. These have no market series to compare with, so they get "

@@ -249,7 +249,7 @@ def summary(tables: dict[str, pd.DataFrame]) -> str:
     opts = choices(al)
     span = f", dated {opts['months'][0][:4]} to {opts['months'][-1][:4]}" if opts["months"] else ""
     return (
-        f"{len(al)} alliance events among {len(opts['companies'])} companies{span}: "
+        f"{len(al):,} alliance events among {len(opts['companies']):,} companies{span}: "
         "filter them by company, type, status and date"
     )
 
@@ -295,8 +295,9 @@ def _display_selection(line: str, fig, table: pd.DataFrame) -> None:
     if table.empty:
         print("No alliance events match this selection.")
     else:
-        # left-aligned: JupyterLab right-aligns table cells, which suits numbers, not sentences
-        html = views.html_table(table, link_column="url")
+        # left-aligned: JupyterLab right-aligns table cells, which suits numbers, not sentences; a long
+        # selection shows its first rows and says how many there are
+        html = views.html_table(views.excerpt(table, "alliance events", table="alliances"), link_column="url")
         html = html.replace("<th>", '<th style="text-align:left">').replace(
             "<td>", '<td style="text-align:left">'
         )

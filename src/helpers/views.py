@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .excerpt import MAX_ROWS, Excerpt, excerpt  # noqa: F401  (notebooks call views.excerpt)
+
 pd.set_option("display.max_colwidth", 160)
 pd.set_option("display.max_rows", 200)
 pd.set_option("display.width", 200)
@@ -99,26 +101,22 @@ def quarantine_table(quarantine: pd.DataFrame) -> pd.DataFrame:
 
 
 def facts_per_article(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Counts of extracted facts per article (companies, people, figures, dates, alliance events)."""
+    """Counts of extracted facts per article (companies, people, figures, dates, alliance events).
+
+    Grouped counts, not a filter per article: at 10,000 articles a filter per article took minutes.
+    """
     arts = tables["articles"]
     titles = _titles(arts)
+    ids = sorted(arts["article_id"], key=lambda a: titles[a])
     m = tables["mentions"]
-    rows = []
-    for aid in sorted(arts["article_id"], key=lambda a: titles[a]):
-        mm = m[m["article_id"] == aid]
-        rows.append(
-            {
-                "article": titles[aid][:60],
-                "id": short_id(aid),
-                "companies": mm.loc[mm["kind"] == "company", "canonical"].nunique(),
-                "people": mm.loc[mm["kind"] == "person", "canonical"].nunique(),
-                "places": mm.loc[mm["kind"] == "place", "canonical"].nunique(),
-                "figures": int((tables["figures"]["article_id"] == aid).sum()),
-                "dates": int((tables["timeline"]["article_id"] == aid).sum()),
-                "alliance_events": int((tables["alliances"]["article_id"] == aid).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame({"article": [titles[a][:60] for a in ids], "id": [short_id(a) for a in ids]})
+    for kind, column in (("company", "companies"), ("person", "people"), ("place", "places")):
+        names = m[m["kind"] == kind].groupby("article_id")["canonical"].nunique()
+        out[column] = names.reindex(ids, fill_value=0).to_numpy()
+    for table, column in (("figures", "figures"), ("timeline", "dates"), ("alliances", "alliance_events")):
+        counts = tables[table]["article_id"].value_counts()
+        out[column] = counts.reindex(ids, fill_value=0).to_numpy()
+    return out
 
 
 def alliance_table(alliances: pd.DataFrame, articles: pd.DataFrame, focus: str | None = None) -> pd.DataFrame:
@@ -189,8 +187,8 @@ def corpus_headline(tables: dict[str, pd.DataFrame]) -> str:
     n_sources = arts["source"].dropna().nunique()
     n_dups = int(arts["duplicate_of"].notna().sum())
     return (
-        f"{len(arts)} articles from {n_sources} named sources; {n_dups} duplicates; "
-        f"{len(tables['quarantine'])} inputs quarantined; {len(tables['removed_lines'])} boilerplate lines removed"
+        f"{len(arts):,} articles from {n_sources:,} named sources; {n_dups:,} duplicates; "
+        f"{len(tables['quarantine']):,} inputs quarantined; {len(tables['removed_lines']):,} boilerplate lines removed"
     )
 
 
@@ -198,9 +196,9 @@ def extraction_headline(tables: dict[str, pd.DataFrame]) -> str:
     """One line: how many facts of each kind the corpus yielded."""
     m = tables["mentions"]
     return (
-        f"{m.loc[m['kind'] == 'company', 'canonical'].nunique()} companies, "
-        f"{m.loc[m['kind'] == 'person', 'canonical'].nunique()} people, {len(tables['figures'])} figures, "
-        f"{len(tables['timeline'])} time expressions, {len(tables['alliances'])} alliance events"
+        f"{m.loc[m['kind'] == 'company', 'canonical'].nunique():,} companies, "
+        f"{m.loc[m['kind'] == 'person', 'canonical'].nunique():,} people, {len(tables['figures']):,} figures, "
+        f"{len(tables['timeline']):,} time expressions, {len(tables['alliances']):,} alliance events"
     )
 
 
@@ -216,7 +214,7 @@ def alliance_headline(alliances: pd.DataFrame, focus: str | None = None) -> str:
         last = dated.iloc[-1]
         newest = f"; latest dated: {last['party_a']}–{last['party_b']} {str(last['type']).replace('_', ' ')} ({last['when']})"
     scope = f" involving {focus}" if focus else ""
-    return f"{len(df)} alliance events between {len(pairs)} company pairs{scope}{newest}"
+    return f"{len(df):,} alliance events between {len(pairs):,} company pairs{scope}{newest}"
 
 
 _MARK_COLORS = {
@@ -257,10 +255,15 @@ def highlight_html(body: str, mentions: pd.DataFrame, title: str = "") -> str:
     return "".join(parts)
 
 
-def html_table(df: pd.DataFrame, link_column: str | None = None) -> str:
-    """A plain HTML table with escaped cells; `link_column` cells that are http(s) URLs become links."""
+def html_table(df: pd.DataFrame | Excerpt, link_column: str | None = None) -> str:
+    """A plain HTML table with escaped cells; `link_column` cells that are http(s) URLs become links.
+
+    An `Excerpt` (see `excerpt`) gets its note above the table.
+    """
     import html
 
+    if isinstance(df, Excerpt):
+        return f"<p><em>{html.escape(df.note)}</em></p>" + html_table(df.rows, link_column)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns if c != link_column)
     rows = []
     for rec in df.to_dict("records"):
@@ -302,8 +305,8 @@ def market_headline(comparison: pd.DataFrame) -> str:
     if comparison.empty:
         return "No EV market-share claims in the corpus"
     counts = comparison["verdict"].value_counts()
-    parts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
-    return f"{len(comparison)} EV market-share claims vs the reference: {parts}"
+    parts = ", ".join(f"{n:,} {verdict}" for verdict, n in sorted(counts.items()))
+    return f"{len(comparison):,} EV market-share claims vs the reference: {parts}"
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:

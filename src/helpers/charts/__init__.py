@@ -18,18 +18,26 @@ Conventions shared by all charts:
 - `apply_style()` applies the same look to a notebook's own matplotlib charts; the functions here use it
   internally whether or not it was called.
 
+- Large corpora: past a few dozen lanes, nodes or claims a chart draws the most-reported ones (or a
+  summary) and its subtitle says "the 30 most-reported of 22,871 company pairs"; the title's finding still
+  covers everything (`limits`).
+
 Modules: `style` (palette, rc style, title and source line), `marks` (event markers shared by the time
-charts), `alliances` (alliance_timeline, alliance_network), `lifecycles` (lifecycle_timeline), `market`
-(market_share_chart, company_share_chart), `corpus` (length_chart, coverage_chart). Everything public is
-re-exported here: use `from helpers import charts; charts.alliance_timeline(...)`.
+charts), `limits` (how many lanes / nodes / edges a chart draws), `alliances` (alliance_timeline),
+`network` (alliance_network), `lifecycles` and `lifecycle_marks` (lifecycle_timeline), `market`
+(market_share_chart, company_share_chart) and `claims` (its summary of many claims), `corpus`
+(length_chart, coverage_chart). Everything public is re-exported here: use
+`from helpers import charts; charts.alliance_timeline(...)`.
 """
 
 from __future__ import annotations
 
-from .alliances import alliance_network, alliance_timeline
+from .alliances import alliance_timeline
 from .corpus import coverage_chart, length_chart
-from .lifecycles import LIFECYCLE_STATUS_STYLES, lifecycle_timeline
+from .lifecycle_marks import LIFECYCLE_STATUS_STYLES
+from .lifecycles import lifecycle_timeline
 from .market import company_share_chart, market_share_chart, region_color
+from .network import alliance_network
 from .style import (
     ALLIANCE_STATUSES,
     ALLIANCE_TYPES,

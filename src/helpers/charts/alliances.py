@@ -1,21 +1,16 @@
-"""Alliance charts: the timeline (one lane per company pair) and the network (companies and their ties)."""
+"""The alliance timeline: one lane per company pair, each event at the precision its date has.
+
+The network of the same events is in `network`; both read the alliances through `_alliance_frame`.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-
 import matplotlib as mpl
 import matplotlib.dates as mdates
-import networkx as nx
-import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch
 
+from .limits import MAX_LANES, shown_of, top_keys
 from .marks import (
     _badge_transforms,
     _date_shape,
@@ -27,15 +22,10 @@ from .marks import (
 )
 from .style import (
     _INK,
-    _MUTED,
-    _SEED,
     _STYLE,
     ALLIANCE_STATUSES,
     ALLIANCE_TYPES,
-    TENTATIVE_STATUSES,
-    TYPE_COLORS,
     TYPE_LABELS,
-    _blank,
     _finish,
     _grouped_legend,
     _message,
@@ -46,6 +36,8 @@ from .style import (
     _type_handle,
     source_line,
 )
+
+_CROWDED = 24  # dated events in one lane past which they are merged per year (`_merge_crowded`)
 
 
 def _alliance_frame(alliances: pd.DataFrame | None) -> pd.DataFrame:
@@ -128,6 +120,7 @@ def alliance_timeline(
     since: str | None = None,
     until: str | None = None,
     source_note: str | None = None,
+    max_lanes: int = MAX_LANES,
 ) -> Figure:
     """Alliance events on a time axis, one lane per company pair (sorted; only pairs with `focus`).
 
@@ -136,13 +129,14 @@ def alliance_timeline(
     somewhere in there, not on that day); a window (precision "range", or a planned event over a span) is a
     bar. Events without a date go to a separate "Undated" panel on the right, in their lane. Identical
     reports from several articles are drawn once, with a count. `since`/`until` (ISO dates) limit the time
-    axis; undated events are still listed.
+    axis; undated events are still listed. Past `max_lanes` company pairs, only the most-reported pairs
+    get a lane (the subtitle says how many of how many); the title still speaks of every pair.
     """
     with mpl.rc_context(_STYLE):
-        return _alliance_timeline(alliances, focus, since, until, source_note)
+        return _alliance_timeline(alliances, focus, since, until, source_note, max_lanes)
 
 
-def _alliance_timeline(alliances, focus, since, until, source_note) -> Figure:
+def _alliance_timeline(alliances, focus, since, until, source_note, max_lanes) -> Figure:
     df = _alliance_frame(alliances)
     focus = _canonical_focus(df, focus)
     lo = pd.Timestamp(since) if since else None
@@ -167,6 +161,11 @@ def _alliance_timeline(alliances, focus, since, until, source_note) -> Figure:
     events["type_rank"] = events["type"].map(ALLIANCE_TYPES.index)
     events = events.sort_values(["lane", "start", "type_rank", "status"], kind="stable", na_position="last")
     lanes = sorted(events["lane"].unique())
+    n_pairs = len(lanes)
+    if n_pairs > max_lanes:
+        lanes = sorted(top_keys(events.groupby("lane")["n_reports"].sum(), max_lanes))
+        events = events[events["lane"].isin(lanes)]
+    events, n_merged = _merge_crowded(events)
     lane_y = {lane: i for i, lane in enumerate(lanes)}
     timed = events[events["shape"] != "undated"]
     undated = events[events["shape"] == "undated"]
@@ -184,9 +183,15 @@ def _alliance_timeline(alliances, focus, since, until, source_note) -> Figure:
     window = ""
     if since or until:
         window = f"; window {since or '...'} to {until or '...'}"
-    subtitle = (
-        f"{_plural(len(timed), 'dated event')}, {len(undated)} undated{window}; one lane per company pair"
-    )
+    counts = f"{_plural(len(timed), 'dated event')}, {len(undated):,} undated{window}"
+    if len(lanes) < n_pairs:  # the counts are those of the lanes drawn
+        subtitle = f"{shown_of(len(lanes), n_pairs, 'company pair')}: {counts}"
+    else:
+        subtitle = f"{counts}; one lane per company pair"
+    if n_merged:  # over _CROWDED dated events in a lane
+        subtitle += (
+            f"\n{_plural(n_merged, 'crowded lane')}: one span per type and status, first to last report"
+        )
     if not lanes:
         _message(ax, "No dated alliances" + (f" involving {focus}" if focus else ""))
         return _finish(fig, title, source_note or source_line(df))
@@ -219,6 +224,35 @@ def _alliance_timeline(alliances, focus, since, until, source_note) -> Figure:
 
     _alliance_legend(ax, events)
     return _finish(fig, title, source_note or source_line(df))
+
+
+def _merge_crowded(events: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Lanes with more than `_CROWDED` dated events (a joint venture that every article mentions) become
+    piles of overlapping marks. There, the dated events of one type and status are merged into a single
+    span from the first to the last date reported, with their reports added up ("x520").
+
+    Returns the events (same columns and order) and the number of lanes merged.
+    """
+    per_lane = events[events["shape"] != "undated"].groupby("lane").size()
+    crowded = per_lane[per_lane > _CROWDED].index
+    pick = events["lane"].isin(crowded) & (events["shape"] != "undated")
+    if not pick.any():
+        return events, 0
+    merged = (
+        events[pick]
+        .groupby(["lane", "type", "status"], dropna=False, sort=True)
+        .agg(
+            start=("start", "min"),
+            end=("end", "max"),
+            n_reports=("n_reports", "sum"),
+            type_rank=("type_rank", "first"),
+        )
+        .reset_index()
+        .assign(shape="span", precision="range")
+    )
+    out = pd.concat([events[~pick], merged[events.columns]], ignore_index=True)
+    order = ["lane", "start", "type_rank", "status"]
+    return out.sort_values(order, kind="stable", na_position="last"), len(crowded)
 
 
 def _draw_timed(fig: Figure, ax, timed: pd.DataFrame, lane_y: dict[str, int], span_days: int) -> None:
@@ -273,273 +307,3 @@ def _alliance_legend(ax, events: pd.DataFrame) -> None:
         bbox_to_anchor=(0, 0),
         borderaxespad=2.6,
     )
-
-
-def alliance_network(
-    alliances: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
-    focus: str | None = None,
-    source_note: str | None = None,
-) -> Figure:
-    """Companies as nodes, reported alliances as edges (one per company pair and type).
-
-    Node area is proportional to the company's mention count in `mentions` (kind "company", by canonical
-    name; without `mentions`, to its number of alliances). Edges are coloured by type; several types
-    between the same pair are drawn as parallel curved edges; an edge is dashed when every report of it
-    is tentative (exploring, planned or cancelled) and thicker when more articles report it. With `focus`,
-    only alliances involving that company are drawn. The layout is a seeded spring layout and labels are
-    placed by a deterministic pass that keeps them off each other and off the nodes.
-    """
-    with mpl.rc_context(_STYLE):
-        return _alliance_network(alliances, mentions, focus, source_note)
-
-
-def _alliance_network(alliances, mentions, focus, source_note) -> Figure:
-    df = _alliance_frame(alliances)
-    focus = _canonical_focus(df, focus)
-    df = df[_involves(df, focus) & (df["first"] != df["second"])]
-    edges = (
-        df.groupby(["first", "second", "type"], sort=True)
-        .agg(
-            n_reports=("article_id", "size"),
-            statuses=("status", lambda s: tuple(sorted(s.dropna().unique()))),
-        )
-        .reset_index()
-    )
-    edges["type_rank"] = edges["type"].map(ALLIANCE_TYPES.index)
-    edges = edges.sort_values(["first", "second", "type_rank"], kind="stable").reset_index(drop=True)
-    nodes = sorted(set(edges["first"]) | set(edges["second"]))
-
-    fig = _new_figure(11.5, 7.5, constrained=False)
-    ax = fig.add_axes((0.02, 0.09, 0.70, 0.80))
-    ax.set_axis_off()
-    source = source_note or source_line(df)
-    if not nodes:
-        _message(ax, "No alliances to draw" + (f" involving {focus}" if focus else ""))
-        return _finish(fig, "No alliances reported" + (f" involving {focus}" if focus else ""), source)
-
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    for (first, second), group in edges.groupby(["first", "second"], sort=True):
-        graph.add_edge(first, second, weight=len(group))
-    pos = _layout(graph)
-
-    counts = _mention_counts(mentions, nodes) if mentions is not None else dict(graph.degree())
-    peak = max(max(counts.values()), 1)
-    biggest = 3000 * min(1.0, 6 / len(nodes)) + 400  # crowded graphs get smaller nodes
-    sizes = {n: 220 + (biggest - 220) * counts.get(n, 0) / peak for n in nodes}  # marker area, points^2
-
-    _fit_limits(ax, pos, fig)
-    radius_pt = {n: math.sqrt(sizes[n]) / 2 for n in nodes}
-    for (first, second), group in edges.groupby(["first", "second"], sort=True):
-        k = len(group)
-        rads = [0.0] if k == 1 else list(np.linspace(-0.14 * (k - 1), 0.14 * (k - 1), k))
-        for rad, (_, edge) in zip(rads, group.iterrows(), strict=True):
-            tentative = bool(edge["statuses"]) and all(s in TENTATIVE_STATUSES for s in edge["statuses"])
-            patch = FancyArrowPatch(
-                pos[first],
-                pos[second],
-                arrowstyle="-",
-                connectionstyle=f"arc3,rad={rad:.3f}",
-                color=TYPE_COLORS[edge["type"]],
-                linewidth=min(1.8 + 1.2 * (edge["n_reports"] - 1), 5.5),
-                linestyle="--" if tentative else "-",
-                shrinkA=radius_pt[first] + 1,
-                shrinkB=radius_pt[second] + 1,
-                alpha=0.95,
-                zorder=1,
-                gid=f"edge:{first}|{second}|{edge['type']}",
-            )
-            ax.add_patch(patch)
-
-    xy = np.array([pos[n] for n in nodes])
-    face = ["#F2C66D" if n == focus else "#DCE9F5" for n in nodes]
-    ax.scatter(
-        xy[:, 0],
-        xy[:, 1],
-        s=[sizes[n] for n in nodes],
-        c=face,
-        edgecolors=_INK,
-        linewidths=[2.2 if n == focus else 1.0 for n in nodes],
-        zorder=3,
-        gid="nodes",
-    )
-    _place_labels(fig, ax, nodes, pos, radius_pt, focus)
-
-    types = [t for t in ALLIANCE_TYPES if t in set(edges["type"])]
-    type_items = [(_type_handle(t, line=True), TYPE_LABELS[t]) for t in types]
-    line_items = [
-        (Line2D([], [], color=_MUTED, linewidth=2), "signed / announced / active / reduced"),
-        (Line2D([], [], color=_MUTED, linewidth=2, linestyle="--"), "only exploring / planned / cancelled"),
-        (Line2D([], [], color=_MUTED, linewidth=4.2), "thicker: reported by more articles"),
-    ]
-    size_basis = "company mentions" if mentions is not None else "alliances"
-    size_items = [
-        (
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=7,
-                markerfacecolor="#DCE9F5",
-                markeredgecolor=_INK,
-            ),
-            f"node area: {size_basis}",
-        ),
-    ]
-    if focus:
-        size_items.append(
-            (
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=7,
-                    markerfacecolor="#F2C66D",
-                    markeredgecolor=_INK,
-                    markeredgewidth=2,
-                ),
-                f"focus: {focus}",
-            )
-        )
-    legend = fig.legend(
-        [_blank()]
-        + [h for h, _ in type_items]
-        + [_blank(), _blank()]
-        + [h for h, _ in line_items + size_items],
-        ["Alliance type"]
-        + [label for _, label in type_items]
-        + ["", "Edge / node"]
-        + [label for _, label in line_items + size_items],
-        loc="upper left",
-        bbox_to_anchor=(0.73, 0.88),
-        handlelength=2.4,
-    )
-    texts = legend.get_texts()
-    texts[0].set_fontweight("bold")
-    texts[len(type_items) + 2].set_fontweight("bold")
-
-    degree = dict(graph.degree())
-    if focus:
-        title = (
-            f"{focus} has {_plural(degree.get(focus, 0), 'alliance partner')} across "
-            f"{_plural(len(edges), 'reported alliance')}"
-        )
-    else:
-        hub, k = sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        title = f"{hub} links to {k} of the {len(nodes) - 1} other companies in the reported alliances"
-    ax.set_title(
-        f"{_plural(len(nodes), 'company')}, {_plural(len(edges), 'alliance')} (company pair and type)"
-    )
-    return _finish(fig, title, source)
-
-
-def _layout(graph: nx.Graph) -> dict[str, np.ndarray]:
-    nodes = list(graph.nodes)
-    if len(nodes) == 1:
-        return {nodes[0]: np.array([0.0, 0.0])}
-    if len(nodes) == 2:
-        return {nodes[0]: np.array([-1.0, 0.0]), nodes[1]: np.array([1.0, 0.0])}
-    k = 1.6 / math.sqrt(len(nodes))
-    pos = nx.spring_layout(graph, seed=_SEED, k=k, iterations=300, weight=None)
-    return {n: np.asarray(p, dtype=float) for n, p in pos.items()}
-
-
-def _mention_counts(mentions: pd.DataFrame, nodes: Iterable[str]) -> dict[str, int]:
-    m = mentions
-    if "kind" in m.columns:
-        m = m[m["kind"] == "company"]
-    names = m["canonical"] if "canonical" in m.columns else m.get("text", pd.Series(dtype=str))
-    if "text" in m.columns:
-        names = names.fillna(m["text"])
-    counts = names.dropna().astype(str).value_counts()
-    return {n: int(counts.get(n, 0)) for n in nodes}
-
-
-def _fit_limits(ax, pos: dict[str, np.ndarray], fig: Figure) -> None:
-    """Data limits with room for labels and the same scale on both axes (so circles stay round)."""
-    xy = np.array(list(pos.values()))
-    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
-    w, h = max(x1 - x0, 0.5), max(y1 - y0, 0.5)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    w, h = w * 1.5, h * 1.35
-    box = ax.get_position()
-    fw, fh = fig.get_size_inches()
-    aspect = (box.width * fw) / (box.height * fh)
-    if w / h < aspect:
-        w = h * aspect
-    else:
-        h = w / aspect
-    ax.set_xlim(cx - w / 2, cx + w / 2)
-    ax.set_ylim(cy - h / 2, cy + h / 2)
-
-
-def _place_labels(fig: Figure, ax, nodes, pos, radius_pt, focus) -> None:
-    """Label each node beside it, trying 8 directions (outward first) and keeping the first that
-    overlaps no other label or node; if none is free, the one with the least overlap."""
-    renderer = RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
-    px_per_pt = fig.dpi / 72
-    fontsize = 10
-    to_px = ax.transData.transform
-    centre = to_px(np.mean([pos[n] for n in nodes], axis=0))
-    node_px = {n: to_px(pos[n]) for n in nodes}
-    obstacles = [
-        (p[0] - r * px_per_pt, p[1] - r * px_per_pt, p[0] + r * px_per_pt, p[1] + r * px_per_pt)
-        for n, p in node_px.items()
-        for r in [radius_pt[n]]
-    ]
-    ax_box = ax.get_window_extent(renderer)
-    placed: list[tuple[float, float, float, float]] = []
-    directions = [(math.cos(a), math.sin(a)) for a in np.deg2rad(np.arange(0, 360, 45))]
-    order = sorted(nodes, key=lambda n: (-radius_pt[n], n))
-    for n in order:
-        weight = "bold" if n == focus else "normal"
-        w, h, _ = renderer.get_text_width_height_descent(
-            n, FontProperties(size=fontsize, weight=weight), ismath=False
-        )
-        w, h = w + 8, h + 6  # the label's white box
-        p = node_px[n]
-        out = p - centre
-        angle = math.atan2(out[1], out[0]) if np.hypot(*out) > 1 else math.pi / 2
-        ranked = sorted(
-            directions, key=lambda d: (abs(math.remainder(math.atan2(d[1], d[0]) - angle, 2 * math.pi)), d)
-        )
-        best, best_cost = None, math.inf
-        gap = radius_pt[n] * px_per_pt + 3
-        for dx, dy in ranked:
-            cx = p[0] + dx * (gap + w / 2)
-            cy = p[1] + dy * (gap + h / 2)
-            box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            cost = sum(_overlap(box, other) for other in placed + obstacles)
-            cost += 4 * _outside(box, ax_box)
-            if cost < best_cost:
-                best, best_cost = box, cost
-            if cost == 0:
-                break
-        placed.append(best)
-        cx, cy = ax.transData.inverted().transform(((best[0] + best[2]) / 2, (best[1] + best[3]) / 2))
-        ax.text(
-            cx,
-            cy,
-            n,
-            ha="center",
-            va="center",
-            fontsize=fontsize,
-            fontweight=weight,
-            zorder=6,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-            gid=f"label:{n}",
-        )
-
-
-def _overlap(a, b) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def _outside(box, ax_box) -> float:
-    inside = _overlap(box, (ax_box.x0, ax_box.y0, ax_box.x1, ax_box.y1))
-    return (box[2] - box[0]) * (box[3] - box[1]) - inside

@@ -189,19 +189,24 @@ def _coverage_chart(articles, max_sources) -> Figure:
             linewidth=0.8,
             gid="undated",
         )
-    step = max(1, math.ceil(len(buckets) / 24))  # thin out month labels; always label the others
-    shown = [i for i, b in enumerate(buckets) if not _is_month(b) or i % step == 0]
-    ax.set_xticks(
-        xs[shown],
-        [labels[i] for i in shown],
-        rotation=45 if len(buckets) > 8 else 0,
-        ha="right" if len(buckets) > 8 else "center",
-    )
+    dense = len(buckets) > _DENSE  # years of months: label each January with its year, no bar totals
+    if dense:
+        shown = [i for i, b in enumerate(buckets) if b.endswith("-01") or b == UNDATED_LABEL]
+        ax.set_xticks(xs[shown], [buckets[i][:4] if _is_month(buckets[i]) else labels[i] for i in shown])
+    else:
+        step = max(1, math.ceil(len(buckets) / 24))  # thin out month labels; always label the others
+        shown = [i for i, b in enumerate(buckets) if not _is_month(b) or i % step == 0]
+        ax.set_xticks(
+            xs[shown],
+            [labels[i] for i in shown],
+            rotation=45 if len(buckets) > 8 else 0,
+            ha="right" if len(buckets) > 8 else "center",
+        )
     ax.set_ylabel("articles")
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.grid(axis="x", visible=False)
     for x, total in zip(xs, bottom, strict=True):
-        if total:
+        if total and not dense:
             ax.annotate(
                 f"{int(total)}",
                 xy=(x, total),
@@ -226,8 +231,14 @@ def _coverage_chart(articles, max_sources) -> Figure:
     if n_undated:
         title += f"; {n_undated} undated"
     n_dup = int(a["duplicate_of"].notna().sum())
-    ax.set_title("Articles per publication month" + (f" ({n_dup} duplicates included)" if n_dup else ""))
+    subtitle = "Articles per publication month" + (f" ({n_dup:,} duplicates included)" if n_dup else "")
+    if dense and years_only:
+        subtitle += "; the bar after each December: articles dated only to that year"
+    ax.set_title(subtitle)
     return _finish(fig, title, source_line(a))
+
+
+_DENSE = 36  # buckets past which the x axis labels years only
 
 
 def _is_month(bucket: str) -> bool:

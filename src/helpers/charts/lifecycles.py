@@ -16,69 +16,42 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import pandas as pd
-from matplotlib import transforms
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
-from matplotlib.legend_handler import HandlerTuple
-from matplotlib.lines import Line2D
 
 from .. import lifecycle
+from .lifecycle_marks import (
+    _GAP,
+    _JOIN_FONT,
+    _JOINED_DX,
+    _MARKER_PT,
+    _ROW,
+    _corner_marks,
+    _corner_transforms,
+    _draw_undated,
+    _lane_style,
+    _legend,
+    _status_labels,
+    _text,
+)
+from .limits import MAX_LIFECYCLE_LANES, shown_of
 from .marks import (
     _badge_transforms,
     _date_shape,
     _draw_event,
-    _precision_items,
     _status_badge,
-    _type_marker,
 )
 from .style import (
-    _INK,
     _MUTED,
     _STYLE,
     ALLIANCE_STATUSES,
     ALLIANCE_TYPES,
-    OKABE_ITO,
-    TYPE_LABELS,
     _finish,
-    _grouped_legend,
     _message,
     _new_figure,
     _plural,
-    _status_item,
-    _status_style,
-    _type_handle,
     source_line,
 )
-
-_LANE_INK = "#4a4a4a"
-_ENDED = "#a8a8a8"
-_CONFLICT = OKABE_ITO["yellow"]  # a warning sign: no step type uses this yellow
-_OPEN = {"color": _LANE_INK, "linestyle": "-", "linewidth": 2.4, "label": "active / signed / announced"}
-_TENTATIVE = {"color": _LANE_INK, "linestyle": "--", "linewidth": 2.0, "label": "exploring / planned"}
-# The lane line of an alliance shows its current status: solid while the tie holds, dashed while it is only
-# explored or planned, thinner once reduced, light grey ending in an x once cancelled.
-LIFECYCLE_STATUS_STYLES = {
-    "exploring": _TENTATIVE,
-    "announced": _OPEN,
-    "signed": _OPEN,
-    "planned": _TENTATIVE,
-    "active": _OPEN,
-    "cancelled": {
-        "color": _ENDED,
-        "linestyle": "-",
-        "linewidth": 2.0,
-        "end": "x",
-        "label": "cancelled (x: ended)",
-    },
-    "reduced": {"color": _LANE_INK, "linestyle": "-", "linewidth": 1.0, "label": "reduced (thinner)"},
-}
-_UNKNOWN_LANE = {"color": _LANE_INK, "linestyle": ":", "linewidth": 1.4, "label": "status unknown"}
-_ROW = 1.0  # y units per stacked row of steps
-_GAP = 0.75  # y units between two lanes
-_MARKER_PT = 7.0  # half a marker, in points
-_JOINED_DX = 15.0  # "+Party" starts this far right of its step's marker
-_JOIN_FONT = 7.5
 
 
 def lifecycle_timeline(
@@ -88,6 +61,7 @@ def lifecycle_timeline(
     since: str | None = None,
     until: str | None = None,
     source_note: str | None = None,
+    max_lanes: int = MAX_LIFECYCLE_LANES,
 ) -> Figure:
     """Alliance lifecycles on a time axis: one lane per alliance (labelled with its parties).
 
@@ -99,20 +73,15 @@ def lifecycle_timeline(
     gets "×N"; a party joining is written beside its step; steps without a date go to an "Undated" panel. The
     lane line runs from the first to the last reported step in the style of the alliance's current status
     (`LIFECYCLE_STATUS_STYLES`), dotted on to forecast steps (dated after the newest source). With `focus`,
-    only alliances that company is part of; `since` / `until` (ISO dates) limit the time axis.
+    only alliances that company is part of; `since` / `until` (ISO dates) limit the time axis. Past
+    `max_lanes` alliances, only those with the most steps (then reports) get a lane; the subtitle says how
+    many of how many, and the title still speaks of every alliance.
     """
     with mpl.rc_context(_STYLE):
-        return _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note)
+        return _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note, max_lanes)
 
 
 # --------------------------------------------------------------------------------------------- tables
-
-
-def _text(value: object) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _flag(value: object) -> bool:
@@ -167,14 +136,15 @@ def _lane_frame(lifecycles: pd.DataFrame | None, df: pd.DataFrame) -> pd.DataFra
             aid = _text(rec.get("alliance_id"))
             if aid is not None:
                 known[aid] = rec
+    first_parties = df.groupby("alliance_id", sort=True)["parties"].first()
+    settled = df[~df["future"] & df["status"].notna()].groupby("alliance_id")["status"].last()
     rows = []
-    for aid, group in df.groupby("alliance_id", sort=True):
+    for aid, first in first_parties.items():
         rec = known.get(aid, {})
-        parties = _text(rec.get("parties")) or group["parties"].iloc[0]
+        parties = _text(rec.get("parties")) or first
         status = rec.get("current_status")
         if status not in ALLIANCE_STATUSES:
-            settled = group[~group["future"] & group["status"].notna()]
-            status = settled["status"].iloc[-1] if len(settled) else None
+            status = settled.get(aid)  # the status of its last settled step
         rows.append(
             {
                 "alliance_id": aid,
@@ -236,28 +206,37 @@ def _story(group: pd.DataFrame, lane: pd.Series) -> str:
     return f"{_plural(len(group), 'step')} from {_phrase(group, first)} to {_phrase(group, last)}"
 
 
+def _ranked(df: pd.DataFrame, lanes: pd.DataFrame) -> pd.DataFrame:
+    """The lanes, the alliance with the most steps first (then the most reports, then by parties)."""
+    per = df.groupby("alliance_id").agg(steps=("step_no", "size"), reports=("n_reports", "sum"))
+    return lanes.join(per, on="alliance_id").sort_values(
+        ["steps", "reports", "parties"], ascending=[False, False, True], kind="stable"
+    )
+
+
 def _finding(df: pd.DataFrame, lanes: pd.DataFrame, focus: str | None) -> str:
     disputed = int(df["conflict"].sum())
     tail = f"; sources disagree on {_plural(disputed, 'step')}" if disputed else ""
-    groups = {aid: g for aid, g in df.groupby("alliance_id", sort=False)}
+    lead = _ranked(df, lanes).iloc[0]
+    story = _story(df[df["alliance_id"] == lead["alliance_id"]], lead)
     if len(lanes) == 1:
-        lane = lanes.iloc[0]
-        return f"{lane['parties']}: {_story(groups[lane['alliance_id']], lane)}{tail}"
-    ranked = sorted(
-        lanes.itertuples(index=False),
-        key=lambda r: (-len(groups[r.alliance_id]), -groups[r.alliance_id]["n_reports"].sum(), r.parties),
-    )
-    lead = lanes[lanes["alliance_id"] == ranked[0].alliance_id].iloc[0]
+        return f"{lead['parties']}: {story}{tail}"
     ended = int((lanes["current_status"] == "cancelled").sum())
     head = f"{focus} is in {_plural(len(lanes), 'alliance')}" if focus else _plural(len(lanes), "alliance")
-    head += f" ({ended} ended)" if ended else ""
-    return f"{head}; {lead['parties']}: {_story(groups[lead['alliance_id']], lead)}{tail}"
+    head += f" ({ended:,} ended)" if ended else ""
+    return f"{head}; {lead['parties']}: {story}{tail}"
 
 
 # ---------------------------------------------------------------------------------------------- chart
 
 
-def _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note) -> Figure:
+def _most_reported(df: pd.DataFrame, lanes: pd.DataFrame, max_lanes: int) -> pd.DataFrame:
+    """The `max_lanes` alliances with the most steps, then the most reports (the ranking of `_finding`)."""
+    chosen = set(_ranked(df, lanes)["alliance_id"].head(max_lanes))
+    return lanes[lanes["alliance_id"].isin(chosen)]
+
+
+def _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note, max_lanes) -> Figure:
     df = _step_frame(steps)
     lanes = _lane_frame(lifecycles, df)
     focus = _canonical_focus(lanes, focus)
@@ -266,6 +245,11 @@ def _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note) -> 
     df, cut_before, cut_after = _window(df[df["alliance_id"].isin(set(lanes["alliance_id"]))], since, until)
     lanes = lanes[lanes["alliance_id"].isin(set(df["alliance_id"]))]
     source = source_note or source_line(_sources_frame(df))
+    n_alliances = len(lanes)
+    finding = _finding(df, lanes, focus) if n_alliances else ""  # about every alliance, drawn or not
+    if n_alliances > max_lanes:
+        lanes = _most_reported(df, lanes, max_lanes)
+        df = df[df["alliance_id"].isin(set(lanes["alliance_id"]))]
     timed = df[df["shape"] != "undated"]
     undated = df[df["shape"] == "undated"]
 
@@ -312,7 +296,11 @@ def _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note) -> 
 
     n_pub = int((df["basis"] == "published").sum())
     window = f"; window {since or '...'} to {until or '...'}" if since or until else ""
-    subtitle = f"{_plural(len(df), 'step')} ({n_pub} dated by publication, {len(undated)} undated){window}"
+    subtitle = (
+        f"{_plural(len(df), 'step')} ({n_pub:,} dated by publication, {len(undated):,} undated){window}"
+    )
+    if len(lanes) < n_alliances:  # the counts are those of the lanes drawn
+        subtitle = f"{shown_of(len(lanes), n_alliances, 'alliance')}: {subtitle}"
     ax.set_title(subtitle)
     if len(timed):
         ax.set_xlim(left, right)
@@ -331,7 +319,7 @@ def _lifecycle_timeline(steps, lifecycles, focus, since, until, source_note) -> 
         _draw_undated(fig, ax_u, undated, base, per_lane_undated)
     _status_labels(ax_u if ax_u is not None else ax, lanes, base)
     legend = _legend(fig, df, lanes)
-    return _finish_with_legend(fig, legend, _finding(df, lanes, focus), source)
+    return _finish_with_legend(fig, legend, finding, source)
 
 
 def _finish_with_legend(fig: Figure, legend, title: str, source: str) -> Figure:
@@ -397,10 +385,6 @@ def _rows(timed: pd.DataFrame, per_pt: float) -> dict[int, int]:
     return rows
 
 
-def _lane_style(status: object) -> dict:
-    return LIFECYCLE_STATUS_STYLES.get(status, _UNKNOWN_LANE) if isinstance(status, str) else _UNKNOWN_LANE
-
-
 def _draw_lane(
     fig: Figure, ax, group: pd.DataFrame, lane, base: dict, rows: dict[int, int], cut, per_pt
 ) -> None:
@@ -454,173 +438,3 @@ def _ends_with_cancellation(settled: pd.DataFrame, rows: dict[int, int], end: fl
     on_line = [(_x(ev)[1], ev) for i, ev in settled.iterrows() if rows[i] == 0]
     last = [ev for e, ev in on_line if e == end]
     return bool(last) and all(ev["type"] == "cancellation" or ev["status"] == "cancelled" for ev in last)
-
-
-def _corner_transforms(fig: Figure, ax) -> dict:
-    def at(dx: float, dy: float):
-        return transforms.offset_copy(ax.transData, fig=fig, x=dx, y=dy, units="points")
-
-    return {"conflict": at(-10, 8), "published": at(-10, -7), "joined": at(_JOINED_DX, 0)}
-
-
-def _conflict_handles(**kw) -> tuple[Line2D, Line2D]:
-    """The "sources disagree" badge: a black "!" on a yellow disc (drawn on a step, or in the legend)."""
-    disc = Line2D(
-        [],
-        [],
-        linestyle="none",
-        marker="o",
-        markersize=10.5,
-        markerfacecolor=_CONFLICT,
-        markeredgecolor=_INK,
-        markeredgewidth=0.9,
-        **kw,
-    )
-    bang = Line2D([], [], linestyle="none", marker="$!$", markersize=6.5, color=_INK, markeredgewidth=0, **kw)
-    return disc, bang
-
-
-def _conflict_badge(ax, x, y, transform) -> None:
-    disc, bang = _conflict_handles(transform=transform)
-    for artist, gid, z in ((disc, "conflict", 6), (bang, "conflict-glyph", 7)):
-        artist.set_data([x], [y])
-        artist.set_gid(gid)
-        artist.set_zorder(z)
-        ax.add_line(artist)
-
-
-def _corner_marks(ax, x, y, ev: pd.Series, marks: dict) -> None:
-    """Conflict badge (upper left), publication-date "p" (lower left), a joining party (right)."""
-    if ev["conflict"]:
-        _conflict_badge(ax, x, y, marks["conflict"])
-    if ev["basis"] == "published":
-        ax.text(
-            x,
-            y,
-            "p",
-            transform=marks["published"],
-            fontsize=8,
-            fontstyle="italic",
-            color=_MUTED,
-            ha="center",
-            va="center",
-            zorder=5,
-            gid="published",
-        )
-    if _text(ev["joined"]):
-        ax.text(
-            x,
-            y,
-            f"+{_text(ev['joined'])}",
-            transform=marks["joined"],
-            fontsize=_JOIN_FONT,
-            color=_INK,
-            ha="left",
-            va="center",
-            zorder=5,
-            gid="joined",
-            bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
-        )
-
-
-def _draw_undated(fig: Figure, ax, undated: pd.DataFrame, base: dict, width: int) -> None:
-    ax.set_title("Undated", loc="center", color=_INK, fontweight="bold")
-    ax.set_facecolor("#f6f6f6")
-    ax.set_xlim(-0.7, max(width, 1) - 0.1)
-    ax.set_xticks([])
-    ax.grid(False)
-    ax.tick_params(axis="y", left=False, labelleft=False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    badge, count_at = _badge_transforms(fig, ax)
-    marks = _corner_transforms(fig, ax)
-    for aid, group in undated.groupby("alliance_id", sort=True):
-        y = base[aid]
-        ax.axhline(y, color="#dddddd", linewidth=0.8, zorder=0)
-        for x, (_, ev) in enumerate(group.iterrows()):
-            _type_marker(ax, x, y, ev["type"], alpha=_status_style(ev["status"])["alpha"], gid="undated")
-            _status_badge(ax, x, y, ev, badge, count_at)
-            _corner_marks(ax, x, y, ev, marks)
-
-
-def _status_labels(ax, lanes: pd.DataFrame, base: dict) -> None:
-    """'now cancelled' at the right end of each lane, outside the plot."""
-    for lane in lanes.itertuples(index=False):
-        status = lane.current_status if isinstance(lane.current_status, str) else "status unknown"
-        ax.annotate(
-            f"now {status}",
-            xy=(1, base[lane.alliance_id]),
-            xycoords=("axes fraction", "data"),
-            xytext=(8, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            fontsize=8.5,
-            color=_ENDED if status == "cancelled" else _MUTED,
-            gid="lane-status",
-        )
-
-
-def _legend(fig: Figure, df: pd.DataFrame, lanes: pd.DataFrame) -> Legend:
-    """Type, status, lane and mark legend under the plot (a figure legend: the panels keep their widths)."""
-    types = [t for t in ALLIANCE_TYPES if t in set(df["type"])]
-    statuses = [s for s in ALLIANCE_STATUSES if s in set(df["status"].dropna())]
-    if df["status"].isna().any():
-        statuses.append(None)
-    lane_items, seen = [], set()
-    for status in [*ALLIANCE_STATUSES, None]:
-        if status in set(lanes["current_status"]) or (
-            status is None and lanes["current_status"].isna().any()
-        ):
-            style = _lane_style(status)
-            if style["label"] in seen:
-                continue
-            seen.add(style["label"])
-            line = Line2D(
-                [], [], color=style["color"], linestyle=style["linestyle"], linewidth=style["linewidth"]
-            )
-            if style.get("end"):
-                cap = Line2D(
-                    [], [], linestyle="none", marker="x", markersize=8, markeredgewidth=2, color=_MUTED
-                )
-                line = (line, cap)
-            lane_items.append((line, style["label"]))
-    if df["future"].any():
-        lane_items.append(
-            (Line2D([], [], color=_LANE_INK, linestyle=":", linewidth=1.4), "forecast (dotted)")
-        )
-    grey = _MUTED
-    marks = _precision_items(set(df["shape"]))
-    if (df["basis"] == "published").any():
-        p = Line2D([], [], linestyle="none", marker="$p$", markersize=7, color=grey, markeredgewidth=0)
-        marks.append((p, "dated by publication"))
-    if df["conflict"].any():
-        marks.append((_conflict_handles(), "sources disagree"))
-    if (df["n_reports"] > 1).any():
-        marks.append(
-            (
-                Line2D(
-                    [], [], linestyle="none", marker="$\u00d7N$", markersize=13, color=grey, markeredgewidth=0
-                ),
-                "N sources",
-            )
-        )
-    if df["joined"].notna().any():
-        marks.append(
-            (Line2D([], [], linestyle="none", marker="$+$", markersize=8, color=_INK), "party joins")
-        )
-    legend = _grouped_legend(
-        fig,
-        [
-            ("Step type", [(_type_handle(t), TYPE_LABELS[t]) for t in types]),
-            ("Step status", [_status_item(s) for s in statuses]),
-            ("Lane: current status", lane_items),
-            ("Marks", marks),
-        ],
-        loc="lower left",
-        handler_map={tuple: HandlerTuple(ndivide=1)},
-    )
-    if legend is None:  # nothing to explain: an empty legend keeps the layout code simple
-        legend = fig.legend([], [], loc="lower left")
-    legend.set_in_layout(False)  # placed by _finish_with_legend
-    return legend

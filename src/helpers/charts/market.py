@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import market
+from .claims import MAX_CLAIMS, draw_claim_summary
 from .style import (
     _EXTRA_REGION_COLORS,
     _HORIZONTAL_MARKERS,
@@ -51,6 +52,7 @@ def market_share_chart(
     claims: pd.DataFrame | None = None,
     regions: Sequence[str] = ("World", "China", "Europe", "United States", "Japan"),
     source_note: str | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> Figure:
     """Reference EV share of new car sales per region and year (lines), corpus claims on top (points).
 
@@ -58,13 +60,15 @@ def market_share_chart(
     default tolerances when it has no `verdict`). Each claim is drawn in its region's colour at its claim
     year with a marker for its qualifier: a bar of +/- the comparison tolerance for "approximately", an
     arrow up for "more than / at least", down for "less than / up to"; it is annotated with its value,
-    the short article id and the verdict. Regions of claims are added to `regions`.
+    the short article id and the verdict. Regions of claims are added to `regions`. Past `max_claims`
+    claims, each region and year gets one summary mark instead (`charts.claims`); the title still counts
+    every claim.
     """
     with mpl.rc_context(_STYLE):
-        return _market_share_chart(reference, claims, regions, source_note)
+        return _market_share_chart(reference, claims, regions, source_note, max_claims)
 
 
-def _market_share_chart(reference, claims, regions, source_note) -> Figure:
+def _market_share_chart(reference, claims, regions, source_note, max_claims) -> Figure:
     ref = reference.dropna(subset=["region", "year", "ev_sales_share_pct"])
     comp = pd.DataFrame()
     if claims is not None and len(claims):
@@ -110,13 +114,24 @@ def _market_share_chart(reference, claims, regions, source_note) -> Figure:
     )
     ax.set_ylim(0, (max(values) if values else 10) * 1.12 + 2)
     ax.set_xticks(range(xmin, xmax + 1))
-    ax.set_xlim(xmin - 0.4, xmax + (2.9 if len(comp) else 0.4))  # room on the right for the claim callouts
+    many = len(comp) > max_claims
+    room = 0.9 if many else 2.9 if len(comp) else 0.4  # room on the right for the claim callouts
+    ax.set_xlim(xmin - 0.4, xmax + room)
     ax.set_ylabel("EV share of new car sales (%)")
     ax.grid(axis="x", visible=False)
-    n_comp = _draw_claims(fig, ax, comp, shown, callout_x=xmax + 0.55)
+    if many:
+        summary = draw_claim_summary(ax, comp, shown, lambda region: region_color(region, shown))
+        n_comp = len(comp)
+    else:
+        n_comp = _draw_claims(fig, ax, comp, shown, callout_x=xmax + 0.55)
 
     handles, labels = ax.get_legend_handles_labels()
-    present = set(comp["qualifier"]) if len(comp) else set()
+    present = set(comp["qualifier"]) if len(comp) and not many else set()
+    if many:
+        median = Line2D([], [], linestyle="none", marker="D", markersize=6, markerfacecolor="white",
+                        markeredgecolor=_INK)  # fmt: skip
+        handles.append(median)
+        labels.append("claims: median and middle half")
     for quals, label in (
         (("exact",), "claim (exact)"),
         (("approximately",), "claim, approximately (bar: tolerance)"),
@@ -159,6 +174,8 @@ def _market_share_chart(reference, claims, regions, source_note) -> Figure:
                 f"{market.format_number(worst['reference_value'])}% in {int(worst['reference_year'])}"
             )
         subtitle = "Lines: reference series; points: claims in the articles, at the year they describe"
+        if many:
+            subtitle = summary
     else:
         top = max(latest, key=lambda p: (p[2], p[0])) if latest else None
         title = (
@@ -329,6 +346,7 @@ def company_share_chart(
     source_note: str | None = None,
     reference: pd.DataFrame | None = None,
     ev_share_only: bool = True,
+    max_rows: int = 30,
 ) -> Figure:
     """Company-level EV shares (figures with market_kind "company" and kind "percent") as a dot chart.
 
@@ -336,13 +354,14 @@ def company_share_chart(
     shows the qualifier, with an arrow for bounds (left for "less than / up to", right for "more than /
     at least"). With `ev_share_only` (default) only figures flagged `is_ev_share` are drawn, so a "15%
     workforce cut" never appears as a sales share. With `reference`, the World EV share of the same year
-    is drawn as a vertical line for context.
+    is drawn as a vertical line for context. Past `max_rows` figures, the highest and the lowest half of
+    `max_rows` each are drawn (the subtitle says so); the title still speaks of every figure.
     """
     with mpl.rc_context(_STYLE):
-        return _company_share_chart(figures, source_note, reference, ev_share_only)
+        return _company_share_chart(figures, source_note, reference, ev_share_only, max_rows)
 
 
-def _company_share_chart(figures, source_note, reference, ev_share_only) -> Figure:
+def _company_share_chart(figures, source_note, reference, ev_share_only, max_rows) -> Figure:
     f = figures.copy() if figures is not None else pd.DataFrame()
     for col in (
         "article_id",
@@ -365,6 +384,9 @@ def _company_share_chart(figures, source_note, reference, ev_share_only) -> Figu
     f["value"] = pd.to_numeric(f["value"], errors="coerce")
     f = f.dropna(subset=["value"]).sort_values(["market", "article_id"], kind="stable")
     f = f.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)  # largest on top
+    everything = f
+    if len(f) > max_rows:
+        f = pd.concat([f.head(max_rows - max_rows // 2), f.tail(max_rows // 2)]).reset_index(drop=True)
 
     fig = _new_figure(10, 2.4 + 0.62 * max(len(f), 2))
     ax = fig.subplots()
@@ -455,6 +477,12 @@ def _company_share_chart(figures, source_note, reference, ev_share_only) -> Figu
     ax.set_xlabel("share of the company's car sales (%)")
     ax.grid(axis="y", visible=False)
 
+    shown = (
+        f"the {len(f) - max_rows // 2} highest and {max_rows // 2} lowest of "
+        if len(f) < len(everything)
+        else ""
+    )
+    f = everything  # the title speaks of every figure
     if len(f) == 1:
         r = f.iloc[0]
         words = QUALIFIER_WORDS.get(r["qualifier"], "")
@@ -468,7 +496,7 @@ def _company_share_chart(figures, source_note, reference, ev_share_only) -> Figu
             f"{_names_at(f, bottom)} the lowest ({_claim_text(f, bottom)})"
         )
     ax.set_title(
-        f"{_plural(len(f), 'figure')} on a company's EV share of sales; shaded: the range a bound allows"
+        f"{shown}{_plural(len(f), 'figure')} on a company's EV share of sales; shaded: the range a bound allows"
     )
     dataset = _reference_citation(reference) if ref_lines else None
     return _finish(fig, title, source_note or source_line(f, dataset=dataset))

@@ -223,8 +223,8 @@ def _plural(n: int, noun: str) -> str:
     if n == 1:
         return f"{n} {noun}"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return f"{n} {noun[:-1]}ies"
-    return f"{n} {noun}s"
+        return f"{n:,} {noun[:-1]}ies"
+    return f"{n:,} {noun}s"
 
 
 def _new_figure(width: float, height: float, constrained: bool = True) -> Figure:
