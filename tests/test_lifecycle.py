@@ -474,3 +474,65 @@ def test_empty_input_gives_empty_tables_with_their_columns():
     lifecycles, steps = build_lifecycles(tables.empty("alliances"), tables.empty("articles"))
     assert lifecycles.empty and list(lifecycles.columns) == LIFECYCLE_COLUMNS
     assert steps.empty and list(steps.columns) == STEP_COLUMNS
+
+
+def test_rows_without_parties_type_or_status_are_skipped_and_names_are_trimmed():
+    events = _events(
+        {
+            "a": " Honda ",
+            "b": "Nissan",
+            "type": "mou",
+            "status": "signed",
+            "article": "a1",
+            **_day("2024-08-01"),
+        },
+        {
+            "a": "Honda",
+            "b": "Nissan ",
+            "type": "mou",
+            "status": "signed",
+            "article": "a2",
+            **_day("2024-08-01"),
+        },
+        {"a": "Honda", "b": "Honda", "type": "mou", "status": "signed", "article": "a2"},
+        {"a": "Honda", "b": "  ", "type": "mou", "status": "signed", "article": "a2"},
+        {"a": "Honda", "b": "Nissan", "type": "mou", "status": None, "article": "a2"},
+    )
+    lifecycles, steps = build_lifecycles(events, _articles(a1="2024-08-01", a2="2024-08-02"))
+    assert lifecycles["parties"].tolist() == ["Honda + Nissan"]
+    assert steps[["status", "n_sources", "date"]].values.tolist() == [["signed", 2, "2024-08-01"]]
+
+
+def test_a_minimal_alliances_table_and_no_articles_are_enough():
+    """Columns beyond parties, type and status are optional; claims are then undated, one per article."""
+    events = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", None],
+            "party_a": ["BYD", "BYD", "BYD"],
+            "party_b": ["Uber", "Uber", "Uber"],
+            "type": ["supply", "supply", "supply"],
+            "status": ["signed", "active", "signed"],
+        }
+    )
+    lifecycles, steps = build_lifecycles(events, None)
+    assert lifecycles[["parties", "current_status", "n_sources"]].values.tolist() == [
+        ["BYD + Uber", "signed", 3]
+    ]
+    assert steps[["date_basis", "status", "sources"]].values.tolist() == [["unknown", "signed", ", a1, a2"]]
+
+
+def test_a_story_repeated_by_hundreds_of_reports_stays_one_step_per_event():
+    """Many restatements of one signing (and their copies) are sources of one step, not new steps."""
+    rows, dates = [], {}
+    for i in range(300):
+        art = f"r{i:03d}"
+        dates[art] = f"2024-{4 + i % 6:02d}-{1 + i % 28:02d}"  # all after the signing
+        rows.append({"a": "Honda", "b": "Nissan", "type": "mou", "status": "signed", "article": art,
+                     "evidence": "Honda and Nissan signed an MOU.", **_day("2024-03-15")})  # fmt: skip
+        rows.append({"a": "Honda", "b": "Nissan", "type": "other", "status": "active", "article": art,
+                     "evidence": "The partnership continues."})  # fmt: skip
+    lifecycles, steps = build_lifecycles(_events(*rows), _articles(**dates))
+    assert steps[["type", "status", "date", "n_sources"]].values.tolist() == [
+        ["mou", "signed", "2024-03-15", 300]
+    ]
+    assert lifecycles.iloc[0]["n_sources"] == 300 and lifecycles.iloc[0]["n_steps"] == 1

@@ -45,6 +45,10 @@ Rules, in the order they are applied (all deterministic):
    announced > planned > exploring, so "cancelled" reported in the same period as "signed" means the
    alliance ended. A step of type cancellation names no tie, so the whole alliance reads as ended.
 
+Code: rules 1-3 live in `lifecycle_claims` (rows as compact integer codes, grouped into alliances),
+rules 4-8 in `lifecycle_steps` (one alliance at a time); this module builds the tables, the prose
+(`step_sentence`, `story_table`) and the report-to-report changes (`lifecycle_changes`).
+
 Tables (column lists LIFECYCLE_COLUMNS and STEP_COLUMNS; the first columns are the contract):
 
 - ``alliance_lifecycles``: alliance_id, parties ("Honda + Nissan"), first_seen (date of the first
@@ -62,13 +66,15 @@ Tables (column lists LIFECYCLE_COLUMNS and STEP_COLUMNS; the first columns are t
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from functools import cache
 
 import pandas as pd
+
+from .lifecycle_claims import ClaimTable, _missing, _text
+from .lifecycle_steps import Step, _build_steps, _current, _ids
 
 LIFECYCLE_COLUMNS = [
     "alliance_id", "parties", "first_seen", "last_seen", "current_status", "n_sources", "n_steps", "summary",
@@ -81,502 +87,15 @@ STEP_COLUMNS = [
 ]  # fmt: skip
 STORY_COLUMNS = ["step_no", "story", "sources"]
 
-DATE_CONFLICT_DAYS = 31
-GENERIC = "other"
-STAGE = {"exploring": 0, "planned": 1, "announced": 2, "signed": 3, "active": 4, "reduced": 5, "cancelled": 6}
-AGREED = frozenset({"announced", "planned", "signed", "active"})
-POINT_STATUSES = frozenset({"announced", "planned", "signed", "reduced", "cancelled"})
-_BASIS_RANK = {"event": 0, "published": 1, "unknown": 2}
-_MERGED_STATUS = ("signed", "announced", "active", "planned")  # the status a step of agreeing claims shows
 _FAR = 10**6
 
 
-# --------------------------------------------------------------------------------------------- claims
-@dataclass
-class Claim:
-    """One alliance event as a dated statement by one article."""
-
-    article_id: str
-    canon: str
-    parties: frozenset[str]
-    type: str
-    status: str
-    basis: str
-    date: str | None
-    precision: str | None
-    start: date | None
-    end: date | None
-    evidence: str
-    confidence: float
-    offset: int
-    folded: bool = False  # a generic claim folded into a specific step: a source, not a voice
-    star_leaves: frozenset[str] | None = None  # the existing tie this claim's newcomer joins
-
-    @property
-    def width(self) -> int:
-        return (self.end - self.start).days if self.start and self.end else _FAR
-
-
-@dataclass
-class Step:
-    type: str
-    claims: list[Claim] = field(default_factory=list)
-    # settled by _settle()
-    status: str = ""
-    basis: str = "unknown"
-    date: str | None = None
-    precision: str | None = None
-    start: date | None = None
-    end: date | None = None
-    evidence: str = ""
-    conflict: bool = False
-    conflict_detail: str = ""
-
-    @property
-    def canons(self) -> set[str]:
-        return {c.canon for c in self.claims}
-
-    @property
-    def parties(self) -> frozenset[str]:
-        return frozenset().union(*(c.parties for c in self.claims))
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str | bool | int):
-        return False
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: object) -> str | None:
-    return None if _missing(value) or str(value).strip() == "" else str(value).strip()
-
-
-def _iso(value: object) -> date | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def _published_span(published: str | None, precision: str | None) -> tuple[date, date, str] | None:
-    """'2024', '2024-03' or '2024-03-15' -> (first day, last day, precision)."""
-    if not published:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published[:10])
-    if not m:
-        return None
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if day:
-            d = date(year, int(month), int(day))
-            return d, d, precision or "day"
-        if month:
-            first = date(year, int(month), 1)
-            nxt = date(year + (first.month == 12), first.month % 12 + 1, 1)
-            return first, nxt - timedelta(days=1), precision or "month"
-        return date(year, 1, 1), date(year, 12, 31), precision or "year"
-    except ValueError:
-        return None
-
-
-def _article_info(articles: pd.DataFrame | None) -> dict[str, dict]:
-    """article_id -> canonical article, publication date string, span and precision."""
-    info: dict[str, dict] = {}
-    if articles is None or articles.empty:
-        return info
-    cols = {c: (articles[c] if c in articles.columns else [None] * len(articles))
-            for c in ("article_id", "published", "published_precision", "duplicate_of")}  # fmt: skip
-    for aid, pub, prec, dup in zip(*cols.values(), strict=True):
-        aid = _text(aid)
-        if aid is None:
-            continue
-        info[aid] = {"canon": _text(dup) or aid, "published": _text(pub), "precision": _text(prec)}
-    for aid, rec in info.items():
-        if rec["published"] is None and rec["canon"] in info:  # a copy without a date: its original's
-            rec["published"] = info[rec["canon"]]["published"]
-            rec["precision"] = info[rec["canon"]]["precision"]
-        rec["span"] = _published_span(rec["published"], rec["precision"])
-        rec.setdefault("canon", aid)
-    return info
-
-
-def _claims(alliances: pd.DataFrame, info: dict[str, dict]) -> list[Claim]:
-    out = []
-    for row in alliances.to_dict("records"):
-        a, b = _text(row.get("party_a")), _text(row.get("party_b"))
-        type_, status = _text(row.get("type")), _text(row.get("status"))
-        if not a or not b or a == b or not type_ or not status:
-            continue
-        aid = _text(row.get("article_id")) or ""
-        art = info.get(aid, {"canon": aid, "published": None, "precision": None, "span": None})
-        start, end = _iso(row.get("start_date")), _iso(row.get("end_date"))
-        when = _text(row.get("when"))
-        if when and start and end:
-            basis, when_text, precision = "event", when, _text(row.get("precision"))
-        elif art["span"]:
-            start, end, precision = art["span"]
-            basis, when_text = "published", art["published"]
-        else:
-            basis, when_text, precision, start, end = "unknown", None, None, None, None
-        offset = row.get("start")
-        out.append(
-            Claim(
-                article_id=aid,
-                canon=art["canon"],
-                parties=frozenset((a, b)),
-                type=type_,
-                status=status,
-                basis=basis,
-                date=when_text,
-                precision=precision,
-                start=start,
-                end=end,
-                evidence=_text(row.get("evidence")) or "",
-                confidence=0.0 if _missing(row.get("confidence")) else float(row["confidence"]),
-                offset=-1 if _missing(offset) else int(offset),
-            )
-        )
-    return out
-
-
-# ------------------------------------------------------------------------------------ parties/alliances
-def _group_parties(claims: list[Claim]) -> None:
-    """Give claims of one sentence forming a clique (or a joining star) the whole group as parties."""
-    by_sentence: dict[tuple[str, str], list[Claim]] = {}
-    for c in claims:
-        by_sentence.setdefault((c.article_id, c.evidence), []).append(c)
-    stars: list[tuple[frozenset[str], frozenset[str], list[Claim], tuple[str, str]]] = []
-    for key in sorted(by_sentence):
-        for members, edges, group in _components(by_sentence[key]):
-            n = len(members)
-            if n < 3:
-                continue
-            if len(edges) == n * (n - 1) // 2:
-                for c in group:
-                    c.parties = members
-                continue
-            for center in sorted(members):
-                leaves = members - {center}
-                if all(frozenset((center, x)) in edges for x in leaves):
-                    stars.append((members, leaves, group, key))
-                    break
-    sentences_of: dict[frozenset[str], set[tuple[str, str]]] = {}
-    for c in claims:
-        sentences_of.setdefault(frozenset(c.parties), set()).add((c.article_id, c.evidence))
-    for members, leaves, group, key in stars:
-        # X tied to A and to B in one sentence joins an A-B tie reported elsewhere (not a mere hub)
-        if sentences_of.get(frozenset(leaves), set()) - {key}:
-            for c in group:
-                c.parties = members
-                c.star_leaves = leaves
-
-
-def _components(claims: list[Claim]) -> list[tuple[frozenset[str], set[frozenset[str]], list[Claim]]]:
-    """Connected components of a sentence's pairs: (parties, distinct pair edges, claims)."""
-    comps: list[tuple[set[str], set[frozenset[str]], list[Claim]]] = []
-    for c in sorted(claims, key=lambda c: (c.offset, sorted(c.parties), c.type)):
-        touching = [comp for comp in comps if comp[0] & c.parties]
-        merged = (set(c.parties), {c.parties}, [c])
-        for comp in touching:
-            comps.remove(comp)
-            merged[0].update(comp[0])
-            merged[1].update(comp[1])
-            merged[2].extend(comp[2])
-        comps.append(merged)
-    return [(frozenset(m), e, g) for m, e, g in comps]
-
-
-def _alliances(claims: list[Claim]) -> dict[frozenset[str], list[Claim]]:
-    """Party set of each alliance -> its claims (groups absorb the smaller alliance they extend)."""
-    by_set: dict[frozenset[str], list[Claim]] = {}
-    for c in claims:
-        by_set.setdefault(c.parties, []).append(c)
-    parent = {s: s for s in by_set}
-
-    def find(s: frozenset[str]) -> frozenset[str]:
-        while parent[s] != s:
-            parent[s] = parent[parent[s]]
-            s = parent[s]
-        return s
-
-    def specific(s: frozenset[str]) -> set[str]:
-        return {c.type for c in by_set[s] if c.type != GENERIC}
-
-    def first_start(s: frozenset[str]) -> date:
-        return min((c.start for c in by_set[s] if c.start), default=date.max)
-
-    groups = sorted((s for s in by_set if len(s) >= 3), key=lambda s: (-len(s), sorted(s)))
-    for g in groups:
-        inside = [s for s in by_set if s < g]
-        star_leaves = sorted({c.star_leaves for c in by_set[g] if c.star_leaves} & set(inside), key=sorted)
-        candidates = (
-            star_leaves
-            or [s for s in inside if specific(s) & specific(g)]
-            or [s for s in inside if first_start(s) <= first_start(g)]  # reported no later: it was joined
-        )
-        if not candidates:
-            continue
-        best = min(
-            candidates,
-            key=lambda s: (-len({c.canon for c in by_set[s]}), -len(s), first_start(s), sorted(s)),
-        )
-        parent[find(best)] = find(g)
-    merged: dict[frozenset[str], list[Claim]] = {}
-    for s in sorted(by_set, key=lambda s: (len(s), sorted(s))):
-        merged.setdefault(find(s), []).extend(by_set[s])
-    out: dict[frozenset[str], list[Claim]] = {}
-    for root, group_claims in merged.items():  # two roots with the same union of parties: one alliance
-        parties = frozenset().union(*(c.parties for c in group_claims)) or root
-        out.setdefault(parties, []).extend(group_claims)
-    return out
-
-
+# ---------------------------------------------------------------------------------------------- tables
 def alliance_id(parties: Iterable[str]) -> str:
     """Stable id of an alliance: the first 12 hex digits of SHA-1 over its sorted, ' + '-joined parties."""
     return hashlib.sha1(" + ".join(sorted(parties)).encode("utf-8")).hexdigest()[:12]
 
 
-# ------------------------------------------------------------------------------------------------ steps
-def _overlap(a_start: date | None, a_end: date | None, b_start: date | None, b_end: date | None) -> bool:
-    return bool(a_start and a_end and b_start and b_end and a_start <= b_end and b_start <= a_end)
-
-
-def _gap_days(a: Step, c: Claim) -> int:
-    if not (a.start and a.end and c.start and c.end):
-        return _FAR
-    if _overlap(a.start, a.end, c.start, c.end):
-        return 0
-    return (c.start - a.end).days if c.start > a.end else (a.start - c.end).days
-
-
-def agree(a: str, b: str) -> bool:
-    """Do two statuses describe the same state of a tie? (announced/planned/signed/active agree)."""
-    return a == b or (a in AGREED and b in AGREED)
-
-
-def _camp(status: str) -> str:
-    return "agreed" if status in AGREED else status
-
-
-def _claim_order(c: Claim) -> tuple:
-    if c.basis == "event":
-        return (0, c.width, c.start, STAGE.get(c.status, 9), c.type, c.article_id, c.offset)
-    if c.basis == "published":
-        return (1, c.start, c.width, STAGE.get(c.status, 9), c.type, c.article_id, c.offset)
-    return (2, date.min, 0, STAGE.get(c.status, 9), c.type, c.article_id, c.offset)
-
-
-def _step_order(s: Step) -> tuple:
-    undated = s.basis == "unknown" or s.start is None
-    return (
-        undated,
-        s.end or date.max,
-        s.start or date.max,
-        STAGE.get(s.status, 9),
-        s.type,
-        s.date or "",
-        min(c.article_id for c in s.claims),
-    )
-
-
-def _settle(step: Step) -> None:
-    """Status, date, evidence and conflicts of a step from its claims."""
-    core = [c for c in step.claims if not c.folded] or step.claims
-    camps: dict[str, list[Claim]] = {}
-    for c in core:
-        camps.setdefault(_camp(c.status), []).append(c)
-
-    def camp_rank(item: tuple[str, list[Claim]]) -> tuple:
-        name, members = item
-        return (
-            -len({c.canon for c in members}),
-            min(_BASIS_RANK[c.basis] for c in members),
-            min(c.width for c in members),
-            -max(STAGE.get(c.status, 0) for c in members),
-            name,
-        )
-
-    ranked = sorted(camps.items(), key=camp_rank)
-    winners = ranked[0][1]
-    step.status = _camp_status(winners)
-    details = []
-    if len(ranked) > 1 and len({c.canon for c in core}) > 1:
-        details.append("status: " + " vs ".join(f"{_camp_status(m)} ({_ids(m)})" for _, m in ranked))
-    dated = [c for c in winners if c.basis == "event"]
-    if dated:
-        clusters = _date_clusters(dated)
-        best = clusters[0]
-        if len(clusters) > 1 and len({c.canon for cl in clusters for c in cl}) > 1:
-            details.append("date: " + " vs ".join(f"{cl[0].date} ({_ids(cl)})" for cl in clusters))
-        anchor = min(best, key=lambda c: (c.width, c.start, c.article_id, c.offset))
-    else:
-        anchor = min(winners, key=lambda c: (_BASIS_RANK[c.basis], c.start or date.max, c.width,
-                                            c.article_id, c.offset))  # fmt: skip
-    step.basis, step.date, step.precision = anchor.basis, anchor.date, anchor.precision
-    step.start, step.end = anchor.start, anchor.end
-    voice = [c for c in winners if c.basis == anchor.basis and c.date == anchor.date] or winners
-    step.evidence = min(voice, key=lambda c: (-c.confidence, c.article_id, c.offset)).evidence
-    step.conflict = bool(details)
-    step.conflict_detail = "; ".join(details)
-
-
-def _resettle(step: Step) -> None:
-    """Re-settle a step that gained a claim. Settling costs O(claims), so a step with many claims (a story
-    repeated by hundreds of articles) is re-settled at doubling sizes only; `_build_steps` settles every
-    step once more at the end, so outputs do not depend on this."""
-    n = len(step.claims)
-    if n <= 8 or n & (n - 1) == 0:
-        _settle(step)
-
-
-def _camp_status(claims: list[Claim]) -> str:
-    """The status agreeing claims show together: signed, else announced, active, planned."""
-    statuses = {c.status for c in claims}
-    return next((s for s in _MERGED_STATUS if s in statuses), sorted(statuses)[0])
-
-
-def _ids(claims: Iterable[Claim]) -> str:
-    return ", ".join(sorted({c.article_id for c in claims}))
-
-
-def _date_clusters(claims: list[Claim]) -> list[list[Claim]]:
-    """Event-dated claims grouped by overlapping dates (most precise first); best-backed cluster first."""
-    clusters: list[list[Claim]] = []
-    for c in sorted(claims, key=lambda c: (c.width, c.start, c.article_id, c.offset)):
-        home = next((cl for cl in clusters if _overlap(cl[0].start, cl[0].end, c.start, c.end)), None)
-        if home is None:
-            clusters.append([c])
-        else:
-            home.append(c)
-    return sorted(
-        clusters, key=lambda cl: (-len({c.canon for c in cl}), cl[0].width, cl[0].start, cl[0].article_id)
-    )
-
-
-def _changed_between(steps: list[Step], step: Step, until: date | None) -> bool:
-    """Is there a status change (another status of the same type, or an end) after `step` up to `until`?"""
-    if step.start is None:
-        return False
-    for other in steps:
-        if other is step or other.start is None:
-            continue
-        if step.start < other.start and (until is None or other.start <= until):
-            if other.status == "cancelled" or (
-                other.type == step.type and not agree(other.status, step.status)
-            ):
-                return True
-    return False
-
-
-def _place(steps: list[Step], c: Claim) -> None:
-    """Add one claim to the steps: join a matching step (restatement or conflict) or start a new one."""
-    same_type = [s for s in steps if s.type == c.type]
-    if c.basis == "unknown":
-        fits = [s for s in same_type if agree(s.status, c.status)]
-        if fits:
-            target = max(fits, key=_step_order)
-            target.claims.append(c)
-            _resettle(target)
-            return
-        steps.append(Step(c.type, [c]))
-        _settle(steps[-1])
-        return
-    dated = [s for s in same_type if s.basis != "unknown"]
-    overlapping = [s for s in dated if _overlap(s.start, s.end, c.start, c.end)]
-    if overlapping:
-        target = min(
-            overlapping,
-            key=lambda s: (not agree(s.status, c.status), s.end - s.start, abs((s.start - c.start).days)),
-        )
-        if agree(target.status, c.status) or c.canon not in target.canons:
-            target.claims.append(c)
-            _resettle(target)
-            return
-    elif dated:
-        before = [s for s in dated if s.start <= c.end]
-        latest = max(before, key=_step_order) if before else None
-        restates = c.basis == "published" or c.status not in POINT_STATUSES
-        if (
-            latest is not None
-            and restates
-            and agree(latest.status, c.status)
-            and not _changed_between(steps, latest, c.end)
-        ):
-            latest.claims.append(c)
-            _resettle(latest)
-            return
-        if c.basis == "event" and c.status in POINT_STATUSES:
-            near = [
-                s for s in dated
-                if s.basis == "event" and agree(s.status, c.status) and c.canon not in s.canons
-                and _gap_days(s, c) <= DATE_CONFLICT_DAYS
-            ]  # fmt: skip
-            if near:
-                target = min(near, key=lambda s: (_gap_days(s, c), s.start))
-                target.claims.append(c)
-                _resettle(target)
-                return
-    steps.append(Step(c.type, [c]))
-    _settle(steps[-1])
-
-
-def _fold(steps: list[Step], c: Claim) -> bool:
-    """Fold a generic 'other' claim into the nearest specific step at or before it whose status agrees."""
-    specific = [s for s in steps if s.type != GENERIC]
-    if c.basis == "unknown":
-        before = specific
-    else:
-        before = [s for s in specific if s.start is not None and s.start <= c.end]
-    if not before:
-        return False
-    nearest = max(before, key=_step_order)
-    ok = c.parties <= nearest.parties and (  # a newcomer is news, never a restatement
-        (c.status == "exploring" and nearest.status == "exploring")
-        or (c.status != "exploring" and nearest.status not in ("exploring", "cancelled"))
-    )
-    if ok:
-        c.folded = True
-        nearest.claims.append(c)
-    return ok
-
-
-def _build_steps(claims: list[Claim]) -> list[Step]:
-    steps: list[Step] = []
-    specific = sorted((c for c in claims if c.type != GENERIC), key=_claim_order)
-    generic = sorted((c for c in claims if c.type == GENERIC), key=_claim_order)
-    for c in specific:
-        _place(steps, c)
-    for c in generic:
-        if not _fold(steps, c):
-            _place(steps, c)
-    for s in steps:
-        _settle(s)
-    return sorted(steps, key=_step_order)
-
-
-def _current(steps: list[Step], future: list[bool]) -> Step | None:
-    """The step that sets the alliance's current status (see rule 8 of the module docstring)."""
-    pool = [s for s, f in zip(steps, future, strict=True) if not f and s.basis != "unknown" and s.start]
-    if not pool:
-        pool = [s for s, f in zip(steps, future, strict=True) if not f] or list(steps)
-    if not pool:
-        return None
-    latest = max(pool, key=_step_order)
-    same_period = [s for s in pool if s is latest or _overlap(s.start, s.end, latest.start, latest.end)]
-    return max(same_period, key=lambda s: (STAGE.get(s.status, -1), _step_order(s)))
-
-
-# ---------------------------------------------------------------------------------------------- tables
 def build_lifecycles(alliances: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge alliance events from all articles into (alliance_lifecycles, alliance_steps).
 
@@ -584,47 +103,51 @@ def build_lifecycles(alliances: pd.DataFrame, articles: pd.DataFrame) -> tuple[p
     start_date, end_date, evidence, confidence, start, ...); ``articles`` gives publication dates and
     ``duplicate_of``. Returns two DataFrames with columns LIFECYCLE_COLUMNS and STEP_COLUMNS, sorted by
     parties and step number. See the module docstring for the merging, conflict and status rules.
+
+    Rows are held as integer codes (`ClaimTable`) and turned into claims one alliance at a time; output
+    rows go straight into column lists. Memory stays near the size of the input table.
     """
     if alliances is None or alliances.empty:
         return _empty_lifecycles(), _empty_steps()
-    info = _article_info(articles)
-    claims = _claims(alliances, info)
-    _group_parties(claims)
-    life_rows, step_rows = [], []
-    for parties, group in sorted(_alliances(claims).items(), key=lambda kv: sorted(kv[0])):
+    table = ClaimTable(alliances, articles)
+    life_cols: dict[str, list] = {c: [] for c in LIFECYCLE_COLUMNS}
+    step_cols: dict[str, list] = {c: [] for c in STEP_COLUMNS}
+    for parties, rows in table.alliances():
+        group = table.claims(rows)
         names = sorted(parties)
         aid, label = alliance_id(names), " + ".join(names)
         steps = _build_steps(group)
-        newest = max((info[c.article_id]["span"][1] for c in group
-                      if c.article_id in info and info[c.article_id]["span"]), default=None)  # fmt: skip
+        newest = table.newest(rows)
         future = [bool(newest and s.start and s.start > newest) for s in steps]
         seen: set[str] = set()
+        joins: list[dict] = []
         for no, (s, fut) in enumerate(zip(steps, future, strict=True), start=1):
-            joined = sorted(s.parties - seen) if seen else []
+            joined = ", ".join(sorted(s.parties - seen)) if seen else ""
             seen |= s.parties
-            step_rows.append(
-                {
-                    "alliance_id": aid,
-                    "step_no": no,
-                    "date": s.date,
-                    "precision": s.precision,
-                    "date_basis": s.basis,
-                    "type": s.type,
-                    "status": s.status,
-                    "sources": _ids(s.claims),
-                    "n_sources": len({c.article_id for c in s.claims}),
-                    "evidence": s.evidence,
-                    "conflict": s.conflict,
-                    "conflict_detail": s.conflict_detail or None,
-                    "start_date": s.start.isoformat() if s.start else None,
-                    "end_date": s.end.isoformat() if s.end else None,
-                    "parties": label,
-                    "step_parties": " + ".join(sorted(s.parties)),
-                    "joined": ", ".join(joined) or None,
-                    "n_independent": len(s.canons),
-                    "future": fut,
-                }
-            )
+            joins.append({"joined": joined or None, "date": s.date})
+            row = {
+                "alliance_id": aid,
+                "step_no": no,
+                "date": s.date,
+                "precision": s.precision,
+                "date_basis": s.basis,
+                "type": s.type,
+                "status": s.status,
+                "sources": _ids(s.claims),
+                "n_sources": len({c.article_id for c in s.claims}),
+                "evidence": s.evidence,
+                "conflict": s.conflict,
+                "conflict_detail": s.conflict_detail or None,
+                "start_date": _isoformat(s.start),
+                "end_date": _isoformat(s.end),
+                "parties": label,
+                "step_parties": label if len(s.parties) == len(names) else " + ".join(sorted(s.parties)),
+                "joined": joined or None,
+                "n_independent": len(s.canons),
+                "future": fut,
+            }
+            for col, value in row.items():
+                step_cols[col].append(value)
         current = _current(steps, future)
         dated = [s for s in steps if s.basis != "unknown" and s.start]
         life = {
@@ -639,13 +162,31 @@ def build_lifecycles(alliances: pd.DataFrame, articles: pd.DataFrame) -> tuple[p
             "n_independent": len({c.canon for c in group}),
             "n_conflicts": sum(s.conflict for s in steps),
         }
-        life["summary"] = _summary(life, steps, step_rows[-len(steps) :], current)
-        life_rows.append(life)
-    lifecycles = pd.DataFrame(life_rows, columns=LIFECYCLE_COLUMNS)
-    steps_df = pd.DataFrame(step_rows, columns=STEP_COLUMNS)
-    lifecycles = lifecycles.sort_values(["parties", "alliance_id"], kind="stable").reset_index(drop=True)
-    steps_df = steps_df.sort_values(["parties", "step_no"], kind="stable").reset_index(drop=True)
+        life["summary"] = _summary(life, steps, joins, current)
+        for col in LIFECYCLE_COLUMNS:
+            life_cols[col].append(life[col])
+    lifecycles = _frame(life_cols, LIFECYCLE_COLUMNS)
+    del life_cols
+    steps_df = _frame(step_cols, STEP_COLUMNS)
+    del step_cols
+    # alliances came sorted by their party lists, which is nearly always the order of their labels too
+    if not lifecycles["parties"].is_monotonic_increasing:
+        lifecycles = lifecycles.sort_values(["parties", "alliance_id"], kind="stable").reset_index(drop=True)
+        steps_df = steps_df.sort_values(["parties", "step_no"], kind="stable").reset_index(drop=True)
     return lifecycles, steps_df
+
+
+@cache
+def _isoformat(day: date | None) -> str | None:
+    """ISO text of a day, one shared string per day (a big table repeats few distinct days)."""
+    return day.isoformat() if day else None
+
+
+def _frame(columns: dict[str, list], names: list[str]) -> pd.DataFrame:
+    """A table from column lists; with no rows, object columns (as a table built from no records has)."""
+    if not columns[names[0]]:
+        return pd.DataFrame([], columns=names)
+    return pd.DataFrame(columns, columns=names)
 
 
 def _empty_lifecycles() -> pd.DataFrame:
