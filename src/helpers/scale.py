@@ -457,6 +457,7 @@ def extract_streaming(
         n_chunks = _scan(inputs, staging, spill, scan, chunk_size, counts, max_bytes, encoding, fields)
         scan.finish()
         timings["scan_s"] = time.perf_counter() - started
+        timings["peak_rss_mb_after_scan"] = _peak_rss_mb()  # where the peak is reached
 
         def chunks() -> Iterator[tuple[list[Article], dict[str, set[str]]]]:
             for i in range(n_chunks):
@@ -482,6 +483,7 @@ def extract_streaming(
                     counts[name] = counts.get(name, 0) + n_rows
                 dedup.add(keys)
         timings["process_s"] = time.perf_counter() - t0
+        timings["peak_rss_mb_after_process"] = _peak_rss_mb()  # where the peak is reached
 
         t0 = time.perf_counter()
         dups = tables.conform(dedup.find_duplicates(), "duplicates")
