@@ -19,7 +19,7 @@ def test_changed_helper_output_fails_nbval(tmp_path):
     shutil.copy(config.NOTEBOOKS_DIR / "01-corpus.ipynb", project / "notebooks")
     views = project / "src" / "helpers" / "views.py"
     source = views.read_text()
-    broken = source.replace('f"{len(arts)} articles from', 'f"{len(arts) + 1} articles from')
+    broken = source.replace('f"{len(arts):,} articles from', 'f"{len(arts) + 1:,} articles from')
     assert broken != source, "the line to break was not found"
     views.write_text(broken)
 

@@ -163,6 +163,8 @@ def test_dedup_index_equals_find_duplicates(tmp_path):
     got = index.find_duplicates()
     assert len(expected) >= 4
     pd.testing.assert_frame_equal(expected, got)
+    ranges = [(0, 8), (8, 16)]  # band keys read block by block are the same whatever the block size
+    np.testing.assert_array_equal(index._band_keys(ranges, block=2), index._band_keys(ranges))
 
 
 # --- the engines -------------------------------------------------------------------------------------

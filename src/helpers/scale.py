@@ -282,18 +282,17 @@ class DedupIndex:
         rank_of_first[firsts] = np.arange(len(firsts))
         # LSH buckets (datasketch's bands) of the first-of-hash articles; sorted by file row for locality
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        by_row = np.argsort(firsts)
+        band_keys = self._band_keys(lsh.hashranges)[firsts]  # one 64-bit key per article and band
         band_groups: list[np.ndarray] = []
         band_sizes: list[np.ndarray] = []
         involved = np.zeros(len(firsts), dtype=bool)
-        for start, end in lsh.hashranges:
-            band = np.empty((len(firsts), end - start), dtype=np.uint32)
-            band[by_row] = sigs[firsts[by_row], start:end]
-            _, group, size = np.unique(band, axis=0, return_inverse=True, return_counts=True)
-            group = group.ravel()
+        for b in range(band_keys.shape[1]):
+            _, group, size = np.unique(band_keys[:, b], return_inverse=True, return_counts=True)
+            group = group.ravel().astype(np.int32)
             band_groups.append(group)
             band_sizes.append(size)
             involved |= size[group] > 1
+        del band_keys
         members: list[dict[int, list[int]]] = [{} for _ in band_groups]  # bucket -> canonicals in it
         near: dict[int, tuple[int, float]] = {}  # rank -> (rank of its canonical, similarity)
         id_str = [None] * len(firsts)
@@ -347,6 +346,25 @@ class DedupIndex:
             )
         del sigs
         return pd.DataFrame(rows, columns=cols).sort_values("article_id").reset_index(drop=True)
+
+    def _band_keys(self, ranges: list[tuple[int, int]], block: int = 8192) -> np.ndarray:
+        """Each article's LSH band as one 64-bit key (FNV-1a over the band's values), read in blocks.
+
+        Grouping by these keys puts articles in the same bucket exactly when their bands are equal
+        (a 64-bit collision among n articles has odds ~n^2/2^65). Reading the signature file block by
+        block keeps memory at 8 bytes per article and band, not the whole signature matrix.
+        """
+        keys = np.empty((self.n, len(ranges)), dtype=np.uint64)
+        with open(self.sig_path, "rb") as fh, np.errstate(over="ignore"):
+            for row in range(0, self.n, block):
+                count = min(block, self.n - row)
+                sig = np.fromfile(fh, dtype=np.uint32, count=count * NUM_PERM).reshape(count, NUM_PERM)
+                for b, (start, end) in enumerate(ranges):
+                    h = np.full(count, 0xCBF29CE484222325, dtype=np.uint64)
+                    for col in range(start, end):
+                        h = (h ^ sig[:, col].astype(np.uint64)) * np.uint64(0x100000001B3)
+                    keys[row : row + count, b] = h
+        return keys
 
 
 # --------------------------------------------------------------------------------------------------
@@ -436,8 +454,9 @@ def extract_streaming(
 
     Chunks are spilled to a staging folder inside `out_dir` during the run: it needs free disk space of
     about the corpus size plus the output. The output replaces an earlier one in `out_dir` all or nothing
-    (see the module docstring). ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty alliance_lifecycles / alliance_steps):
-    it is the one step that holds every alliance row in memory (~2.7 kB per row, measured).
+    (see the module docstring). ``lifecycles=False`` skips `lifecycle.build_lifecycles` (empty
+    alliance_lifecycles / alliance_steps): it is the one step that holds every alliance row in memory
+    (~0.5 kB per row above the table itself; 1.5M rows: 80 CPU-s, 1.5 GB peak).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
