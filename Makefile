@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 report: setup
-	$(BIN)/evwatch render $(if $(DATE),--date $(DATE)) $(if $(FOCUS),--focus $(FOCUS)) $(if $(FORCE),--force)
+	$(BIN)/evwatch render $(if $(CORPUS),--corpus $(CORPUS)) $(if $(DATE),--date $(DATE)) $(if $(FOCUS),--focus $(FOCUS)) $(if $(FORCE),--force)
 
 test: setup
 	$(BIN)/ruff check src tests benchmarks tools

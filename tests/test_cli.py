@@ -144,3 +144,9 @@ def test_parser_extract_engine_options():
          "tcp://h:8786", "--chunk-size", "50"]
     )  # fmt: skip
     assert (args.engine, args.workers, args.scheduler, args.chunk_size) == ("dask", 3, "tcp://h:8786", 50)
+
+
+def test_bench_can_leave_out_the_lifecycle_step_as_its_recorded_command_says():
+    assert build_parser().parse_args(["bench"]).lifecycles is True
+    args = build_parser().parse_args(["bench", "--articles", "10", "--no-lifecycles", "--no-baseline"])
+    assert (args.lifecycles, args.baseline, args.articles) == (False, False, 10)

@@ -205,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--workers", type=int, default=2)
     bn.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     bn.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True, help="also time spaCy")
+    bn.add_argument(
+        "--lifecycles",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="include the alliance lifecycle step (it holds every alliance row in memory)",
+    )
     bn.set_defaults(func=_cmd_bench)
     return parser
 
