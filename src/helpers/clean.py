@@ -82,12 +82,24 @@ _ALL_RULES = re.compile("|".join(f"({pattern.pattern})" for _, pattern in LINE_R
 # Most of the matching time goes to the four rules that may start anywhere in a line, and each of them
 # needs a word: an ASCII line (where IGNORECASE is plain ASCII case folding) without any of these words
 # cannot match them, and is tried against the other rules only (same order, so the same first match).
-_UNANCHORED_RULE_WORDS: dict[int, tuple[str, ...]] = {
-    18: ("?",),  # promo ".{0,200}\?\s*(?:head|go|click|check) ..."
-    31: ("|",),  # nav_links "(?:[A-Za-z][\w&' .-]{0,30}\s\|\s){1,8}..."
-    5: ("getty", "shutterstock", "reuters photo"),  # image credit ".{0,60}\b(?:getty images|...)"
-    29: ("newsletter",),  # subscribe_widget ".{0,80}\bnewsletters?\b..."
-}
+_UNANCHORED_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (  # (a piece of the rule's pattern, its words)
+    (r"\?\s*(?:head|go|click|check)", ("?",)),  # promo ".{0,200}\?\s*(?:head|go|click|check) ..."
+    (r"\s\|\s", ("|",)),  # nav_links "(?:[A-Za-z][\w&' .-]{0,30}\s\|\s){1,8}..."
+    (r"getty images|shutterstock", ("getty", "shutterstock", "reuters photo")),  # image credits
+    (r"\bnewsletters?\b", ("newsletter",)),  # subscribe_widget ".{0,80}\bnewsletters?\b..."
+)
+
+
+def _rule_index(piece: str) -> int:
+    """The position in LINE_RULES of the one rule whose pattern contains `piece` (found, not hard-coded,
+    so reordering or adding rules cannot attach the words to the wrong rule)."""
+    found = [i for i, (_, pattern) in enumerate(LINE_RULES) if piece in pattern.pattern]
+    if len(found) != 1:
+        raise ValueError(f"{len(found)} LINE_RULES patterns contain {piece!r}; expected exactly one")
+    return found[0]
+
+
+_UNANCHORED_RULE_WORDS = {_rule_index(piece): words for piece, words in _UNANCHORED_RULES}
 _UNANCHORED_WORDS = tuple(word for words in _UNANCHORED_RULE_WORDS.values() for word in words)
 _ANCHORED_INDEX = [i for i in range(len(LINE_RULES)) if i not in _UNANCHORED_RULE_WORDS]
 _ANCHORED_RULES = re.compile(
@@ -168,10 +180,7 @@ def classify_line(line: str, position: float = 1.0) -> str | None:
 def _has_unanchored_word(line: str) -> bool:
     """Could one of the unanchored rules match this ASCII line? (False: it needs none of them tried.)"""
     lowered = line.lower()
-    for word in _UNANCHORED_WORDS:
-        if word in lowered:
-            return True
-    return False
+    return any(word in lowered for word in _UNANCHORED_WORDS)
 
 
 def parse_date(text: str) -> tuple[str, str, str] | None:
