@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import helpers.corpus_scan as corpus_scan
 import helpers.extract as extract
 import helpers.pipeline as pipeline
 import helpers.scale as scale
@@ -66,10 +67,12 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=500)
     args = parser.parse_args()
     load_knowledge()
-    _wrap_generator(scale, "load_corpus", "load_corpus (read, decode, sidecars)")
-    _wrap(scale.RepeatedLineScan, "add", "repeated lines: scan")
-    _wrap(scale.RepeatedLineScan, "finish", "repeated lines: counts")
-    _wrap(scale.RepeatedLineScan, "lines_for", "repeated lines: per-chunk lookup")
+    _wrap_generator(corpus_scan, "load_input", "pass 1: load_input (read, decode)")
+    _wrap(corpus_scan, "article_line_hashes", "pass 1: line hashes")
+    _wrap_generator(scale, "load_input", "pass 2: load_input again")
+    _wrap(corpus_scan.RepeatedLineScan, "add_hashes", "repeated lines: scan")
+    _wrap(corpus_scan.RepeatedLineScan, "finish", "repeated lines: counts")
+    _wrap(scale, "repeated_for", "repeated lines: per-chunk lookup")
     _wrap(pipeline, "clean_article", "clean_article")
     _wrap(extract, "sentence_spans", "extract: sentence_spans")
     _wrap(extract, "extract_timeline", "extract: timeline")

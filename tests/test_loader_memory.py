@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from helpers.corpus import Article, _SeenIds, load_corpus
+from helpers.corpus import Article, SeenIds, load_corpus
 
 N_FOLDERS, PER_FOLDER = 4, 1000
 
@@ -49,7 +49,7 @@ def test_loader_state_grows_by_a_few_bytes_per_article(tmp_path):
 
 
 def test_seen_ids_remember_every_id_across_growth():
-    seen = _SeenIds()
+    seen = SeenIds()
     ids = [f"{i * 0x9E3779B97F4A7C15 % 2**64:016x}" for i in range(1, 20_001)] + ["0" * 16, "f" * 16]
     assert not any(seen.add(i) for i in ids)  # all new (the table grows several times on the way)
     assert all(seen.add(i) for i in ids)  # all there

@@ -19,12 +19,12 @@ from helpers import tables
 from helpers.bench import load_synthetic, run_bench
 from helpers.clean import repeated_lines
 from helpers.corpus import Article, load_corpus
+from helpers.corpus_scan import RepeatedLineScan
 from helpers.dedup import find_duplicates
 from helpers.pipeline import run_pipeline
 from helpers.scale import (
     OUTPUT_TABLES,
     DedupIndex,
-    RepeatedLineScan,
     dedup_keys,
     extract_streaming,
     read_partitioned,

@@ -46,7 +46,7 @@ import re
 import stat
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -453,7 +453,7 @@ class _OpenSidecars:
         return rows, problem
 
 
-class _SeenIds:
+class SeenIds:
     """The 64-bit article ids yielded so far, in an open-addressing table of 8-byte slots.
 
     A set of the 16-hex-digit id strings cost ~130 bytes per article; this costs 16 to 32 bytes (the table
@@ -484,6 +484,17 @@ class _SeenIds:
                     self.slots[self._slot(k)] = k
         return False
 
+    def final_id(self, article_id: str, renamed: Callable[[], str]) -> str:
+        """The id an article keeps: its own, or `renamed()` when that id was seen (a byte-identical copy).
+
+        A byte-identical copy under another name is kept with an id of its own; dedup marks it.
+        """
+        if not self.add(article_id):
+            return article_id
+        new_id = renamed()
+        self.add(new_id)
+        return new_id
+
     def _slot(self, key: int) -> int:
         """The slot holding `key`, or the empty slot where it belongs (linear probing)."""
         mask = len(self.slots) - 1
@@ -503,17 +514,40 @@ def load_corpus(
     """Yield one `Article` or `Quarantined` per input (per record for JSON/JSONL/CSV exports).
 
     See the module docstring for what counts as an input. Raises ValueError for an unknown `encoding`.
-    The state kept while streaming is a few bytes per article (see `_Walker`, `_OpenSidecars`, `_SeenIds`).
+    The state kept while streaming is a few bytes per article (see `_Walker`, `_OpenSidecars`, `SeenIds`).
+    It is `walk_inputs` + `load_input` + `SeenIds`: the streaming engine runs the same three parts with
+    `load_input` on its workers.
     """
+    check_encoding(encoding)
+    field_map = field_map_for(fields)
+    seen_ids = SeenIds()
+    for entry in walk_inputs(inputs):
+        if isinstance(entry, Quarantined):
+            yield entry
+            continue
+        for rec in load_input(*entry, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
+            if isinstance(rec, Article):
+                rec.article_id = seen_ids.final_id(rec.article_id, lambda rec=rec: renamed_id(rec))
+            yield rec
+
+
+def check_encoding(encoding: str | None) -> None:
+    """ValueError for a fallback encoding Python does not know (before any file is read)."""
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise ValueError(f"unknown encoding {encoding!r}") from None
-    field_map = _field_map(fields)
+
+
+def walk_inputs(inputs: Iterable[str | Path]) -> Iterator[tuple[_Input, dict[str, str]] | Quarantined]:
+    """The inputs in corpus order, each with its sidecar row, and the walk's own quarantine records.
+
+    Only lists folders and reads sidecars: no article is opened (that is `load_input`, which may run in
+    another process). A bad sidecar's record comes just before the first input of its folder.
+    """
     walker = _Walker(inputs)
     sidecars = _OpenSidecars(walker)
-    seen_ids = _SeenIds()
     for item in walker.run():
         if isinstance(item, Quarantined):
             yield item
@@ -522,18 +556,35 @@ def load_corpus(
         rows, problem = sidecars.get(folder)
         if problem:
             yield problem
-        side = rows.get(name, {})
-        for rec in _load_file(item, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
-            if isinstance(rec, Article):
-                rec.meta.update(side)
-                # a byte-identical copy under another name is kept with an id of its own; dedup marks it
-                if seen_ids.add(rec.article_id):
-                    rec.article_id = content_id(rec.raw.encode("utf-8") + rec.path.encode("utf-8"))
-                    seen_ids.add(rec.article_id)
-            yield rec
+        yield item, rows.get(name, {})
 
 
-def _field_map(fields: dict[str, tuple[str, ...] | str] | None) -> dict[str, tuple[str, ...]]:
+def load_input(
+    item: _Input,
+    side: dict[str, str],
+    *,
+    max_bytes: int = config.MAX_INPUT_BYTES,
+    field_map: dict[str, tuple[str, ...]] | None = None,
+    encoding: str | None = None,
+) -> Iterator[Article | Quarantined]:
+    """The records of one input that `walk_inputs` reached, its sidecar row applied to each article.
+
+    Ids are the content ids; `load_corpus` (or the streaming engine's driver) renames the second of two
+    byte-identical copies (`renamed_id`), which needs the whole corpus in order.
+    """
+    field_map = field_map or field_map_for(None)
+    for rec in _load_file(item, max_bytes=max_bytes, field_map=field_map, encoding=encoding):
+        if isinstance(rec, Article):
+            rec.meta.update(side)
+        yield rec
+
+
+def renamed_id(article: Article) -> str:
+    """The id of a byte-identical copy under another name: content and path hashed together."""
+    return content_id(article.raw.encode("utf-8") + article.path.encode("utf-8"))
+
+
+def field_map_for(fields: dict[str, tuple[str, ...] | str] | None) -> dict[str, tuple[str, ...]]:
     merged = dict(DEFAULT_FIELDS)
     for key, names in (fields or {}).items():
         merged[key] = (names,) if isinstance(names, str) else tuple(names)

@@ -41,7 +41,6 @@ import shutil
 import sys
 import time
 import uuid
-from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -51,16 +50,14 @@ import numpy as np
 import pandas as pd
 
 from . import config, tables
-from .clean import _is_paragraph_like_fact
-from .corpus import Article, Quarantined, load_corpus
+from .corpus import Article, Quarantined, SeenIds, check_encoding, field_map_for, load_input, walk_inputs
+from .corpus_scan import LoadOptions, RepeatedLineScan, repeated_for, scan_inputs
 from .dedup import NUM_PERM, body_hash, minhash
 from .pipeline import process_articles, sort_tables
-from .text import normalize_text
 
 ENGINES = ("local", "dask")
 PART = "part-{:05d}.parquet"
 OUTPUT_TABLES = tuple(dict.fromkeys((*tables.TABLES, "duplicates")))
-_MIN_LEN, _MAX_LEN = 3, 300  # line lengths `clean.repeated_lines` considers
 
 
 # --------------------------------------------------------------------------------------------------
@@ -104,136 +101,6 @@ def dedup_keys(article_rows: list[dict]) -> dict[str, np.ndarray]:
         "hash": np.array([bytes.fromhex(body_hash(r["body"]))[:16] for r in article_rows], dtype="S16"),
         "sig": sig,
     }
-
-
-# --------------------------------------------------------------------------------------------------
-# Pass 1: corpus-level boilerplate evidence from line hashes
-
-
-class RepeatedLineScan:
-    """Streaming, exact equivalent of `clean.repeated_lines` that keeps only hashes and counts.
-
-    `add` every article once; `finish` returns the hashes of the repeated lines; `lines_for` then turns
-    them back into the ``{source: {line, ...}}`` mapping `process_articles` expects, restricted to the
-    lines of the given articles (all that `clean_article` ever looks up). Line hashes are Python's
-    ``hash`` of ``(source number, line)``: stable within this process, which does all three steps.
-    Spill files hold 16 bytes per distinct line per article, split into ``n_buckets`` files so that
-    `finish` holds one bucket at a time; per article it keeps 24 bytes in memory.
-    """
-
-    def __init__(self, folder: Path, n_buckets: int = 64, min_articles: int = 2, max_share: float = 0.5):
-        if n_buckets & (n_buckets - 1):
-            raise ValueError("n_buckets must be a power of two")
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.n_buckets, self.min_articles, self.max_share = n_buckets, min_articles, max_share
-        self.sources: dict[str, int] = {}
-        self._doc_source, self._doc_key, self._doc_lines = array("q"), array("q"), array("q")
-        self._pend_doc = [array("q") for _ in range(n_buckets)]
-        self._pend_hash = [array("q") for _ in range(n_buckets)]
-        self._pending = 0
-        self.final: set[int] | None = None
-
-    @staticmethod
-    def source_key(article: Article) -> str:
-        return (article.meta.get("source") or "").strip().lower()
-
-    def add(self, article: Article) -> None:
-        source = self.source_key(article)
-        if not source:
-            return
-        sid = self.sources.setdefault(source, len(self.sources))
-        hashes = sorted(
-            {
-                hash((sid, line))
-                for line in normalize_text(article.raw).split("\n")
-                if _MIN_LEN <= len(line) <= _MAX_LEN
-            }
-        )
-        doc = len(self._doc_source)
-        self._doc_source.append(sid)
-        self._doc_key.append(hash(tuple(hashes)))  # identifies the article's set of lines
-        self._doc_lines.append(len(hashes))
-        mask = self.n_buckets - 1
-        for h in hashes:
-            self._pend_doc[h & mask].append(doc)
-            self._pend_hash[h & mask].append(h)
-        self._pending += len(hashes)
-        if self._pending >= 1_000_000:
-            self._flush()
-
-    def _flush(self) -> None:
-        for b in range(self.n_buckets):
-            if self._pend_doc[b]:
-                with open(self.folder / f"bucket-{b:03d}.doc", "ab") as fh:
-                    self._pend_doc[b].tofile(fh)
-                with open(self.folder / f"bucket-{b:03d}.hash", "ab") as fh:
-                    self._pend_hash[b].tofile(fh)
-                self._pend_doc[b], self._pend_hash[b] = array("q"), array("q")
-        self._pending = 0
-
-    def _buckets(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        for b in range(self.n_buckets):
-            path = self.folder / f"bucket-{b:03d}.doc"
-            if path.exists():
-                yield (
-                    np.fromfile(path, dtype=np.int64),
-                    np.fromfile(self.folder / f"bucket-{b:03d}.hash", dtype=np.int64),
-                )
-
-    def finish(self) -> set[int]:
-        """Hashes of the lines `repeated_lines` would return (before its paragraph-like-fact filter)."""
-        self._flush()
-        n = len(self._doc_source)
-        self.final = set()
-        if n == 0:
-            return self.final
-        src = np.frombuffer(self._doc_source, dtype=np.int64)
-        key = np.frombuffer(self._doc_key, dtype=np.int64)
-        n_lines = np.frombuffer(self._doc_lines, dtype=np.int64)
-        # distinct documents per source ({frozenset(d) for d in docs}): the first of each (source, line set)
-        order = np.lexsort((np.arange(n), key, src))
-        first = np.ones(n, dtype=bool)
-        first[1:] = (src[order][1:] != src[order][:-1]) | (key[order][1:] != key[order][:-1])
-        distinct = np.zeros(n, dtype=bool)
-        distinct[order[first]] = True
-        # lines in >= min_articles distinct documents are "common"; count them per document
-        common_count = np.zeros(n, dtype=np.int64)
-        has_common = np.zeros(len(self.sources), dtype=bool)
-        for doc, h in self._buckets():
-            values, counts = np.unique(h[distinct[doc]], return_counts=True)
-            common = values[counts >= self.min_articles]
-            if len(common):
-                hit = np.isin(h, common)
-                common_count += np.bincount(doc[hit], minlength=n)
-                has_common[src[doc[hit]]] = True
-        # template documents (not syndicated copies); their lines recurring in >= min_articles documents
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = common_count / n_lines
-        template = (n_lines > 0) & (share <= self.max_share) & has_common[src]
-        for doc, h in self._buckets():
-            values, counts = np.unique(h[template[doc]], return_counts=True)
-            self.final.update(values[counts >= self.min_articles].tolist())
-        return self.final
-
-    def lines_for(self, articles: Iterable[Article]) -> dict[str, set[str]]:
-        """The repeated lines of these articles' sources that occur in these articles."""
-        out: dict[str, set[str]] = {}
-        if not self.final:
-            return out
-        for art in articles:
-            source = self.source_key(art)
-            sid = self.sources.get(source)
-            if sid is None:
-                continue
-            for line in set(normalize_text(art.raw).split("\n")):
-                if (
-                    _MIN_LEN <= len(line) <= _MAX_LEN
-                    and hash((sid, line)) in self.final
-                    and not _is_paragraph_like_fact(line)
-                ):
-                    out.setdefault(source, set()).add(line)
-        return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -462,6 +329,8 @@ def extract_streaming(
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
+    check_encoding(encoding)
+    options = LoadOptions(max_bytes, field_map_for(fields), encoding)
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -473,29 +342,33 @@ def extract_streaming(
         counts = dict.fromkeys(OUTPUT_TABLES, 0)
         spill = staging / "_spill"
         scan = RepeatedLineScan(spill / "lines")
-        n_chunks = _scan(inputs, staging, spill, scan, chunk_size, counts, max_bytes, encoding, fields)
-        scan.finish()
-        timings["scan_s"] = time.perf_counter() - started
-        timings["peak_rss_mb_after_scan"] = _peak_rss_mb()  # where the peak is reached
-
-        def chunks() -> Iterator[tuple[list[Article], dict[str, set[str]]]]:
-            for i in range(n_chunks):
-                path = spill / f"chunk-{i:05d}.pkl"
-                with open(path, "rb") as fh:
-                    articles = pickle.load(fh)
-                path.unlink()
-                yield articles, scan.lines_for(articles)
-
         dedup = DedupIndex(spill / "dedup")
-        t0 = time.perf_counter()
         with dask_client(workers, scheduler, client) if engine == "dask" else _nothing() as dask:
             if engine == "dask":
                 in_flight = max_in_flight or 2 * (sum(dask.nthreads().values()) or workers)
-                results = _dask_map(dask, process_chunk, chunks(), in_flight)
+
+                def mapper(fn, items):
+                    return _dask_map(dask, fn, items, in_flight)
             else:
-                results = _local_map(process_chunk, chunks())
+                mapper = _local_map
+            n_chunks = _scan(inputs, staging, spill, scan, chunk_size, counts, options, mapper)
+            final = frozenset(scan.finish())
+            timings["scan_s"] = time.perf_counter() - started
+            timings["peak_rss_mb_after_scan"] = _peak_rss_mb()  # where the peak is reached
+
+            t0 = time.perf_counter()
+            final_ref = dask.scatter([final], broadcast=True)[0] if engine == "dask" else final
+
+            def units() -> Iterator[tuple]:
+                for i in range(n_chunks):
+                    path = spill / f"unit-{i:05d}.pkl"
+                    with open(path, "rb") as fh:
+                        slices, ids = pickle.load(fh)
+                    path.unlink()
+                    yield slices, ids, final_ref, options
+
             for i, (parts, keys) in _progress(
-                results, progress, total=n_chunks, desc="extract", unit="chunk"
+                mapper(process_unit, units()), progress, total=n_chunks, desc="extract", unit="chunk"
             ):
                 for name, (n_rows, data) in parts.items():
                     _write_bytes(staging / name / PART.format(i), data)
@@ -532,37 +405,110 @@ def _nothing():
     yield None
 
 
-def _scan(inputs, staging, spill, scan, chunk_size, counts, max_bytes, encoding, fields) -> int:
-    """Pass 1: read the corpus once; write quarantine parts, spill article chunks, feed the line scan."""
+def _scan(inputs, staging, spill, scan, chunk_size, counts, options, mapper) -> int:
+    """Pass 1: the workers read the inputs (`corpus_scan.scan_inputs`, batches of `chunk_size` inputs);
+    the driver, in corpus order, writes quarantine parts, settles ids of byte-identical copies, feeds the
+    line scan and cuts the articles into pass-2 work units of `chunk_size` articles (spilled to disk)."""
     spill.mkdir(parents=True, exist_ok=True)
-    chunk: list[Article] = []
+    batches = ((batch, options) for batch in _batched(walk_inputs(inputs), chunk_size))
+    seen_ids = SeenIds()
+    unit = _Unit()
     quarantine: list[dict] = []
-    n_chunks = n_quarantine_parts = 0
-    for rec in load_corpus(inputs, max_bytes=max_bytes, encoding=encoding, fields=fields):
-        if isinstance(rec, Quarantined):
-            quarantine.append(asdict(rec))
-            if len(quarantine) >= chunk_size:
-                _write_quarantine(staging, quarantine, n_quarantine_parts, counts)
-                n_quarantine_parts += 1
-                quarantine = []
-            continue
-        scan.add(rec)
-        chunk.append(rec)
-        if len(chunk) >= chunk_size:
-            _spill_chunk(spill, n_chunks, chunk)
-            n_chunks += 1
-            chunk = []
-    if chunk:
-        _spill_chunk(spill, n_chunks, chunk)
-        n_chunks += 1
+    n_units = n_quarantine_parts = 0
+    for _, scanned in _in_order(mapper(scan_inputs, batches)):
+        for entry, records in scanned:
+            if records is None:  # the walk's own record (missing path, link loop, bad sidecar ...)
+                records = [entry]
+            k = 0  # articles of this input so far
+            for rec in records:
+                if isinstance(rec, Quarantined):
+                    quarantine.append(asdict(rec))
+                    if len(quarantine) >= chunk_size:
+                        _write_quarantine(staging, quarantine, n_quarantine_parts, counts)
+                        n_quarantine_parts += 1
+                        quarantine = []
+                    continue
+                final_id = seen_ids.final_id(rec.article_id, lambda rec=rec: rec.renamed_id)
+                scan.add_hashes(rec.source, rec.hashes)
+                unit.add(entry, k, (rec.article_id, final_id))
+                k += 1
+                if len(unit.ids) >= chunk_size:
+                    unit.spill(spill / f"unit-{n_units:05d}.pkl")
+                    n_units += 1
+    if unit.ids:
+        unit.spill(spill / f"unit-{n_units:05d}.pkl")
+        n_units += 1
     if quarantine:
         _write_quarantine(staging, quarantine, n_quarantine_parts, counts)
-    return n_chunks
+    return n_units
 
 
-def _spill_chunk(spill: Path, i: int, chunk: list[Article]) -> None:
-    with open(spill / f"chunk-{i:05d}.pkl", "wb") as fh:
-        pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+class _Unit:
+    """Pass-2 work being assembled: article slices ``[entry, start, stop]`` of inputs, and their ids."""
+
+    def __init__(self) -> None:
+        self.slices: list[list] = []
+        self.ids: list[tuple[str, str]] = []
+
+    def add(self, entry: tuple, k: int, ids: tuple[str, str]) -> None:
+        last = self.slices[-1] if self.slices else None
+        if last is not None and last[0] is entry and last[2] == k:
+            last[2] = k + 1
+        else:
+            self.slices.append([entry, k, k + 1])
+        self.ids.append(ids)
+
+    def spill(self, path: Path) -> None:
+        with open(path, "wb") as fh:
+            pickle.dump(([tuple(s) for s in self.slices], self.ids), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.slices, self.ids = [], []
+
+
+def process_unit(
+    slices: list[tuple[tuple, int, int]], ids: list[tuple[str, str]], final: frozenset[int], options
+) -> tuple[dict[str, tuple[int, bytes]], dict[str, np.ndarray]]:
+    """Pass-2 work (on a worker): read the unit's articles again, give them their ids, clean and extract.
+
+    Raises `CorpusChanged` when an input no longer holds what pass 1 read.
+    """
+    articles: list[Article] = []
+    for (item, side), start, stop in slices:
+        loaded = [r for r in load_input(item, side, **options._asdict()) if isinstance(r, Article)]
+        got = loaded[start:stop]
+        if len(got) != stop - start:
+            raise CorpusChanged(f"{item.shown} changed during the run (fewer articles than in pass 1)")
+        articles.extend(got)
+    for art, (content, final_id) in zip(articles, ids, strict=True):
+        if art.article_id != content:
+            raise CorpusChanged(f"{art.path} changed during the run (other content than in pass 1)")
+        art.article_id = final_id
+    return process_chunk(articles, repeated_for(articles, final))
+
+
+class CorpusChanged(RuntimeError):
+    """An input was modified between the two reading passes of `extract_streaming`."""
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _in_order(results: Iterable[tuple[int, object]]) -> Iterator[tuple[int, object]]:
+    """Results of a map in submission order (`_dask_map` yields them as they complete)."""
+    pending: dict[int, object] = {}
+    nxt = 0
+    for i, result in results:
+        pending[i] = result
+        while nxt in pending:
+            yield nxt, pending.pop(nxt)
+            nxt += 1
 
 
 def _write_quarantine(staging: Path, rows: list[dict], part: int, counts: dict[str, int]) -> None:
