@@ -72,7 +72,7 @@ def main() -> None:
     _wrap_generator(scale, "load_input", "pass 2: load_input again")
     _wrap(corpus_scan.RepeatedLineScan, "add_hashes", "repeated lines: scan")
     _wrap(corpus_scan.RepeatedLineScan, "finish", "repeated lines: counts")
-    _wrap(scale, "repeated_for", "repeated lines: per-chunk lookup")
+    _wrap(corpus_scan._SourceLines, "__contains__", "repeated lines: lookups while cleaning")
     _wrap(pipeline, "clean_article", "clean_article")
     _wrap(extract, "sentence_spans", "extract: sentence_spans")
     _wrap(extract, "extract_timeline", "extract: timeline")

@@ -304,3 +304,14 @@ def test_clean_article_never_raises_and_accounts_for_every_line(raw, meta):
         assert out.published_precision in {"day", "month", "year"}
         start, end = parse_normalized(out.published)  # a real date (no February 31)
         assert re.fullmatch(r"\d{4}(-\d\d){0,2}", out.published)
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\xa0ab.\u2013"), max_size=60))
+def test_normalize_text_collapses_white_space_runs_as_defined(raw):
+    """The fast white-space rule (only runs that change, behind substring checks) equals the plain one:
+    every run of spaces and tabs is one space, then each line is stripped."""
+    text = normalize_text(raw)
+    assert "\t" not in text and "  " not in text
+    plain = re.sub(r"[ \t]+", " ", raw.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " "))
+    plain = "\n".join(line.strip() for line in plain.replace("\u2013", "-").split("\n"))
+    assert text == plain

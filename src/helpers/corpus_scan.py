@@ -109,6 +109,40 @@ def repeated_for(articles: Iterable[Article], final: set[int] | frozenset[int]) 
     return out
 
 
+class RepeatedHashes:
+    """The final hash set as the ``{source: lines}`` lookup `pipeline.process_articles` expects.
+
+    ``repeated.get(source)`` answers ``line in ...`` by hashing the line: `clean_article` only asks about
+    the lines no other rule removed, so this is cheaper than `repeated_for`, which normalizes every
+    article again to list its lines. The answers are the same: a line is in ``repeated_for(...)[source]``
+    exactly when it passes this test.
+    """
+
+    def __init__(self, final: set[int] | frozenset[int]) -> None:
+        self.final = final
+
+    def __bool__(self) -> bool:
+        return bool(self.final)
+
+    def get(self, source: str) -> _SourceLines | None:
+        return _SourceLines(source, self.final) if source and self.final else None
+
+
+class _SourceLines:
+    __slots__ = ("source", "final")
+
+    def __init__(self, source: str, final: set[int] | frozenset[int]) -> None:
+        self.source, self.final = source, final
+
+    def __contains__(self, line: object) -> bool:
+        return (
+            isinstance(line, str)
+            and MIN_LEN <= len(line) <= MAX_LEN
+            and line_hash(self.source, line) in self.final
+            and not _is_paragraph_like_fact(line)
+        )
+
+
 class RepeatedLineScan:
     """Streaming, exact equivalent of `clean.repeated_lines` that keeps only hashes and counts.
 

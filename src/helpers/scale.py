@@ -51,7 +51,7 @@ import pandas as pd
 
 from . import config, tables
 from .corpus import Article, Quarantined, SeenIds, check_encoding, field_map_for, load_input, walk_inputs
-from .corpus_scan import LoadOptions, RepeatedLineScan, repeated_for, scan_inputs
+from .corpus_scan import LoadOptions, RepeatedHashes, RepeatedLineScan, scan_inputs
 from .dedup import NUM_PERM, body_hash, minhash
 from .pipeline import process_articles, sort_tables
 
@@ -65,7 +65,7 @@ OUTPUT_TABLES = tuple(dict.fromkeys((*tables.TABLES, "duplicates")))
 
 
 def process_chunk(
-    articles: list[Article], repeated: dict[str, set[str]] | None
+    articles: list[Article], repeated: dict[str, set[str]] | RepeatedHashes | None
 ) -> tuple[dict[str, tuple[int, bytes]], dict[str, np.ndarray]]:
     """`process_articles` on one chunk, its tables as parquet bytes, plus the chunk's dedup keys.
 
@@ -482,7 +482,7 @@ def process_unit(
         if art.article_id != content:
             raise CorpusChanged(f"{art.path} changed during the run (other content than in pass 1)")
         art.article_id = final_id
-    return process_chunk(articles, repeated_for(articles, final))
+    return process_chunk(articles, RepeatedHashes(final))
 
 
 class CorpusChanged(RuntimeError):
