@@ -8,7 +8,10 @@ once for the module); the sorted tables must be equal. No timing assertions here
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -18,15 +21,24 @@ import helpers
 from helpers import tables
 from helpers.bench import load_synthetic, run_bench
 from helpers.clean import repeated_lines
-from helpers.corpus import Article, load_corpus
-from helpers.corpus_scan import RepeatedLineScan
+from helpers.corpus import Article, load_corpus, walk_inputs
+from helpers.corpus_scan import (
+    LoadOptions,
+    RepeatedHashes,
+    RepeatedLineScan,
+    line_hash,
+    repeated_for,
+    scan_inputs,
+)
 from helpers.dedup import find_duplicates
 from helpers.pipeline import run_pipeline
 from helpers.scale import (
     OUTPUT_TABLES,
+    CorpusChanged,
     DedupIndex,
     dedup_keys,
     extract_streaming,
+    process_unit,
     read_partitioned,
     read_tables,
 )
@@ -50,6 +62,12 @@ def corpus(tmp_path_factory, synthetic):
     shutil.copy(first, extra / "byte-identical-copy.txt")  # same bytes, other name: a renamed id, exact dup
     (extra / "empty.txt").write_text("  \n", encoding="utf-8")  # quarantined: empty
     (extra / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # quarantined: unsupported type
+    # one export holding more articles than a chunk (37 in these tests): its records span work units,
+    # with a bad line in the middle and a record that repeats a text file's article byte for byte
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "synthetic").rglob("*.txt"))[-45:]]
+    lines = [json.dumps({"text": t, "source": "Wire Export", "published": "2024-03-01"}) for t in texts]
+    lines.insert(20, "{not json")
+    (extra / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [root / "synthetic", extra]
 
 
@@ -119,7 +137,7 @@ def test_synthetic_corpus_exercises_cleaning_and_dedup(reference):
     assert {"related_links", "share_widget", "repeated_in_source", "reading_time", "author_bio"} <= reasons
     assert {"exact", "near"} <= set(reference["duplicates"]["kind"])
     assert len(set(reference["alliances"]["type"])) >= 10
-    assert set(reference["quarantine"]["reason"]) == {"empty", "unsupported_type"}
+    assert set(reference["quarantine"]["reason"]) == {"empty", "unsupported_type", "malformed_json"}
 
 
 # --- corpus-level steps in bounded memory ----------------------------------------------------------
@@ -134,6 +152,54 @@ def test_repeated_line_scan_equals_repeated_lines(corpus, tmp_path):
     expected = repeated_lines(articles)
     assert expected  # the corpus has per-source boilerplate
     assert scan.lines_for(articles) == expected
+
+
+def test_line_hashes_are_the_same_in_every_process():
+    """Workers on other machines hash lines for the driver: Python's salted hash() would not do."""
+    lines = [("nikkei asia", "Read also: Honda and Nissan"), ("", "x"), ("s", "caf\u00e9 \ud800")]
+    code = "import json, sys; from helpers.corpus_scan import line_hash; "
+    code += "print(json.dumps([line_hash(s, l) for s, l in json.loads(sys.stdin.read())]))"
+    other = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(lines), capture_output=True, text=True, check=True
+    )
+    assert json.loads(other.stdout) == [line_hash(s, line) for s, line in lines]
+    assert len({line_hash(s, line) for s, line in lines}) == 3
+
+
+def test_repeated_hashes_answer_like_the_lines_of_repeated_for(corpus, tmp_path):
+    articles = [a for a in load_corpus(corpus) if isinstance(a, Article)]
+    scan = RepeatedLineScan(tmp_path / "scan", n_buckets=8)
+    for art in articles:
+        scan.add(art)
+    final = scan.finish()
+    listed = repeated_for(articles, final)
+    lookup = RepeatedHashes(final)
+    asked = 0
+    for art in articles:
+        source = (art.meta.get("source") or "").strip().lower()
+        lines = listed.get(source, set())
+        for line in {*lines, *art.raw.split("\n"), "x" * 301, ""}:
+            asked += 1
+            assert (line in lines) == (lookup.get(source) is not None and line in lookup.get(source))
+    assert asked > 1000 and not RepeatedHashes(set()) and RepeatedHashes(set()).get("a") is None
+
+
+def test_an_input_changed_between_the_passes_is_reported(tmp_path, synthetic):
+    corpus = tmp_path / "corpus"
+    synthetic.write_corpus(corpus, 3, seed=4)
+    options = LoadOptions(10**6, {"text": ("text",)}, None)
+    entries = [e for e in walk_inputs([corpus]) if not isinstance(e, helpers.corpus.Quarantined)]
+    scanned = scan_inputs(entries, options)
+    entry, (rec,) = scanned[0]
+    ids = [(rec.article_id, rec.article_id)]
+    process_unit([(entry, 0, 1)], ids, frozenset(), options)  # unchanged: fine
+    path = entry[0].real
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\nA late correction.\n")
+    with pytest.raises(CorpusChanged, match="changed during the run"):
+        process_unit([(entry, 0, 1)], ids, frozenset(), options)
+    with pytest.raises(CorpusChanged, match="fewer articles"):
+        process_unit([(entry, 0, 2)], ids * 2, frozenset(), options)
 
 
 def _bodies_frame(bodies: list[tuple[str, str | None, str]]) -> pd.DataFrame:

@@ -2,18 +2,24 @@
 
 `extract_streaming` gives the same tables as `pipeline.run_pipeline`, written as partitioned parquet
 (``<out>/<table>/part-00000.parquet`` ...) so that memory does not grow with the corpus. It works in
-three passes:
+four passes:
 
-1. **scan** (driver): `load_corpus` once. Quarantined inputs are written as they come; articles are
-   spilled in chunks to a staging folder; per source, each article's distinct line hashes go to
-   hash-partitioned spill files. The corpus-level boilerplate evidence of `clean.repeated_lines` is then
-   computed bucket by bucket from hashes and counts only (`RepeatedLineScan`, exact same rule).
-2. **process**: every chunk goes through `pipeline.process_articles` - in this process (``engine="local"``)
-   or mapped over a Dask cluster (``engine="dask"``: a `LocalCluster` of ``workers`` single-threaded
-   processes, or an existing scheduler). Both engines run the very same function (`process_chunk`), so
-   the tables are identical. Workers return parquet bytes and the dedup keys of their chunk (id, date,
-   body length, body hash, MinHash signature); the driver writes the parts, with a bounded number of
-   chunks in flight.
+1. **scan**: the driver walks the inputs (`corpus.walk_inputs`: listing folders and reading sidecars,
+   no article) and maps `corpus_scan.scan_inputs` over batches of ``chunk_size`` inputs: workers read
+   and decode them and return, per article, its content id and the hashes of its distinct lines (no
+   text). The driver, in corpus order, writes the quarantine parts, gives byte-identical copies their
+   own ids (`corpus.SeenIds`, as `load_corpus` does), counts the line hashes per source on disk
+   (`corpus_scan.RepeatedLineScan`, the exact rule of `clean.repeated_lines`) and cuts the articles into
+   work units of ``chunk_size`` articles (slices of inputs, spilled to disk).
+2. **process**: every unit goes through `process_unit` - in this process (``engine="local"``) or mapped
+   over a Dask cluster (``engine="dask"``: a `LocalCluster` of ``workers`` single-threaded processes, or
+   an existing scheduler). The worker reads the unit's inputs again, gives the articles their ids and runs
+   `pipeline.process_articles` with the repeated-line hash set (broadcast once). Both engines run the
+   very same functions, so the tables are identical. Workers return parquet bytes and the dedup keys of
+   their unit (id, date, body length, body hash, MinHash signature); the driver writes the parts, with a
+   bounded number of units in flight. Workers therefore read the corpus themselves: on a cluster of
+   several machines its paths must be visible to every worker (a shared file system), as for
+   ``dask.dataframe.read_parquet``; no article text travels through the driver.
 3. **dedup** (driver): an exact replica of `dedup.find_duplicates` over the keys, with the signatures
    memory-mapped from disk (`DedupIndex`); ``duplicate_of`` is then written into the article parts
    that hold a duplicate.
@@ -27,9 +33,10 @@ the next run into ``out_dir`` removes staging folders of dead runs (or finishes 
 short). Read a table back with `read_partitioned`, or all of them with `read_tables` (sorted exactly like
 `run_pipeline`'s tables); `tables.load_tables` reads either layout.
 
-Apart from step 4 and `load_corpus`'s own bookkeeping, the driver keeps per article ~50 bytes of dedup
-keys (the 256-byte signatures live on disk) and 24 bytes of line-scan bookkeeping; everything else is
-bounded by ``chunk_size`` and the chunks in flight (``2 x workers`` by default).
+Apart from step 4 and the walk's own bookkeeping (`corpus.walk_inputs`, `corpus.SeenIds`), the driver
+keeps per article ~50 bytes of dedup keys (the 256-byte signatures live on disk) and 24 bytes of
+line-scan bookkeeping; everything else is bounded by ``chunk_size`` and the batches in flight
+(``2 x workers`` by default).
 """
 
 from __future__ import annotations
