@@ -315,3 +315,12 @@ def test_normalize_text_collapses_white_space_runs_as_defined(raw):
     plain = re.sub(r"[ \t]+", " ", raw.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " "))
     plain = "\n".join(line.strip() for line in plain.replace("\u2013", "-").split("\n"))
     assert text == plain
+
+
+@given(st.text(alphabet=st.sampled_from("aZ09 -_.\n\t\u00e9\u0130\u00df\u212a\ud800\U0001f600"), max_size=80))
+def test_dedup_words_are_the_runs_the_word_regex_finds(body):
+    """dedup._words (byte table + split) finds exactly the [a-z0-9]+ runs of the lower-cased UTF-8 text."""
+    from helpers import dedup
+
+    encoded = body.lower().encode("utf-8", "surrogatepass")
+    assert dedup._words(body) == dedup._WORD_BYTES.findall(encoded)

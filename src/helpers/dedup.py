@@ -28,6 +28,9 @@ SHINGLE = 5
 # as matching the str (the class is ASCII only; UTF-8 writes every other character with bytes >= 0x80)
 # and yields bytes ready to join and hash.
 _WORD_BYTES = re.compile(rb"[a-z0-9]+")
+# The same runs, found faster: every other byte becomes a space (one C-level table lookup per byte), then
+# bytes.split() (findall built one match object per word: ~5x slower). Property-tested against the regex.
+_SEPARATORS = bytes(b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20 for b in range(256))
 
 
 def _permutations(num_perm: int, seed: int = 1) -> np.ndarray:
@@ -49,7 +52,7 @@ _FMIX = tuple(np.uint32(v) for v in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))  # Mur
 
 def _words(body: str) -> list[bytes]:
     # surrogatepass: a lone surrogate still separates words as it does in the str regex
-    return _WORD_BYTES.findall(body.lower().encode("utf-8", "surrogatepass"))
+    return body.lower().encode("utf-8", "surrogatepass").translate(_SEPARATORS).split()
 
 
 def _shingle_list(words: list[bytes]) -> list[bytes]:
@@ -66,12 +69,26 @@ def _shingles(body: str) -> set[bytes]:
 
 def body_hash(body: str) -> str:
     """Hash of the body with case, punctuation and spacing removed: equal for exact copies."""
-    return hashlib.sha256(b" ".join(_words(body))).hexdigest()
+    return _words_hash(_words(body))
+
+
+def _words_hash(words: list[bytes]) -> str:
+    return hashlib.sha256(b" ".join(words)).hexdigest()
 
 
 def signature(body: str) -> np.ndarray:
     """The MinHash values of a body (uint32, NUM_PERM): exactly what datasketch computes, ~1.6x faster."""
-    shingles = _shingle_list(_words(body))  # repeats cost a hash each but leave the minimum unchanged
+    return _words_signature(_words(body))
+
+
+def signature_and_hash(body: str) -> tuple[np.ndarray, str]:
+    """`signature` and `body_hash` of a body, its words found once (what the streaming engine keeps)."""
+    words = _words(body)
+    return _words_signature(words), _words_hash(words)
+
+
+def _words_signature(words: list[bytes]) -> np.ndarray:
+    shingles = _shingle_list(words)  # repeats cost a hash each but leave the minimum unchanged
     if not shingles:
         return _EMPTY.copy()
     sha1 = hashlib.sha1

@@ -59,7 +59,7 @@ import pandas as pd
 from . import config, tables
 from .corpus import Article, Quarantined, SeenIds, check_encoding, field_map_for, load_input, walk_inputs
 from .corpus_scan import LoadOptions, RepeatedHashes, RepeatedLineScan, scan_inputs
-from .dedup import NUM_PERM, body_hash, minhash
+from .dedup import NUM_PERM, signature_and_hash
 from .pipeline import process_articles, sort_tables
 
 ENGINES = ("local", "dask")
@@ -93,8 +93,10 @@ def dedup_keys(article_rows: list[dict]) -> dict[str, np.ndarray]:
     """What `dedup.find_duplicates` needs of each article, in compact arrays (no bodies)."""
     n = len(article_rows)
     sig = np.empty((n, NUM_PERM), dtype=np.uint32)
+    hashes = []
     for i, row in enumerate(article_rows):
-        sig[i] = minhash(row["body"]).hashvalues
+        sig[i], digest = signature_and_hash(row["body"])  # the MinHash values, without a MinHash object
+        hashes.append(bytes.fromhex(digest)[:16])
     return {
         "id": np.array([r["article_id"].encode("utf-8") for r in article_rows], dtype="S"),
         "published": np.array(  # find_duplicates sorts missing dates last (fillna("9999"))
@@ -105,7 +107,7 @@ def dedup_keys(article_rows: list[dict]) -> dict[str, np.ndarray]:
             dtype="S",
         ),
         "length": np.array([len(r["body"]) for r in article_rows], dtype=np.int64),
-        "hash": np.array([bytes.fromhex(body_hash(r["body"]))[:16] for r in article_rows], dtype="S16"),
+        "hash": np.array(hashes, dtype="S16"),
         "sig": sig,
     }
 
