@@ -265,7 +265,7 @@ def _dask_map(client, fn, items: Iterable[tuple], max_in_flight: int) -> Iterato
         nxt = next(feed, None)
         if nxt is not None:
             i, args = nxt
-            fut = client.submit(fn, *args, key=f"process_chunk-{run}-{i:05d}", pure=False, retries=1)
+            fut = client.submit(fn, *args, key=f"{fn.__name__}-{run}-{i:05d}", pure=False, retries=1)
             index[fut.key] = i
             done.add(fut)
 
@@ -340,7 +340,7 @@ def extract_streaming(
         raise ValueError("chunk_size must be at least 1")
     check_encoding(encoding)
     options = LoadOptions(max_bytes, field_map_for(fields), encoding)
-    started = time.perf_counter()
+    started, cpu0 = time.perf_counter(), time.process_time()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     tables.remove_stale_temp(out_dir)
@@ -363,9 +363,10 @@ def extract_streaming(
             n_chunks = _scan(inputs, staging, spill, scan, chunk_size, counts, options, mapper)
             final = frozenset(scan.finish())
             timings["scan_s"] = time.perf_counter() - started
+            timings["scan_driver_cpu_s"] = time.process_time() - cpu0  # with Dask: the driver's share only
             timings["peak_rss_mb_after_scan"] = _peak_rss_mb()  # where the peak is reached
 
-            t0 = time.perf_counter()
+            t0, cpu1 = time.perf_counter(), time.process_time()
             final_ref = dask.scatter([final], broadcast=True)[0] if engine == "dask" else final
 
             def units() -> Iterator[tuple]:
@@ -384,6 +385,7 @@ def extract_streaming(
                     counts[name] = counts.get(name, 0) + n_rows
                 dedup.add(keys)
         timings["process_s"] = time.perf_counter() - t0
+        timings["process_driver_cpu_s"] = time.process_time() - cpu1
         timings["peak_rss_mb_after_process"] = _peak_rss_mb()  # where the peak is reached
 
         t0 = time.perf_counter()
