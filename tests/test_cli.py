@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import cli, config
+from helpers.bench import result_name
 from helpers.cli import build_parser
 from helpers.tables import COLUMNS, load_tables
 
@@ -150,3 +151,5 @@ def test_bench_can_leave_out_the_lifecycle_step_as_its_recorded_command_says():
     assert build_parser().parse_args(["bench"]).lifecycles is True
     args = build_parser().parse_args(["bench", "--articles", "10", "--no-lifecycles", "--no-baseline"])
     assert (args.lifecycles, args.baseline, args.articles) == (False, False, 10)
+    assert result_name(args) == "local-n10-no-lifecycles"  # its result does not overwrite a full run's
+    assert result_name(build_parser().parse_args(["bench", "--articles", "10"])) == "local-n10"

@@ -281,7 +281,8 @@ def result_name(args: argparse.Namespace) -> str:
         if args.engine == "local"
         else ("dask-remote" if args.scheduler else f"dask-w{args.workers}")
     )
-    return f"{engine}-n{args.articles}"
+    suffix = "" if getattr(args, "lifecycles", True) else "-no-lifecycles"  # not the same measurement
+    return f"{engine}-n{args.articles}{suffix}"
 
 
 def _fmt(value, digits: int = 2) -> str:
