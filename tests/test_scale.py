@@ -31,12 +31,11 @@ from helpers.corpus_scan import (
     scan_inputs,
 )
 from helpers.dedup import find_duplicates
+from helpers.dedup_index import DedupIndex, dedup_keys
 from helpers.pipeline import run_pipeline
 from helpers.scale import (
     OUTPUT_TABLES,
     CorpusChanged,
-    DedupIndex,
-    dedup_keys,
     extract_streaming,
     process_unit,
     read_partitioned,
