@@ -35,6 +35,7 @@ import pytest
 from helpers import config
 from helpers.corpus import Article, Quarantined, load_corpus
 from helpers.pipeline import run_pipeline
+from helpers.scale import extract_streaming, read_tables
 
 MARK = "EVWXSS"  # every injected payload carries it: any sign of it outside escaped text is a failure
 ARTICLE = "article"
@@ -497,6 +498,21 @@ def test_no_path_from_metadata_or_links_is_opened_outside_the_corpus(hostile):
     side = tables["articles"].set_index(tables["articles"]["path"].map(lambda p: _key(root, p)))
     assert side.loc["sidecar/a.txt", "title"] == f"<script>alert('{MARK}-st')</script>"  # kept as text
     assert "secret" not in set(tables["articles"]["source"].dropna())
+
+
+def test_the_streaming_engine_reads_the_hostile_corpus_like_run_pipeline(hostile, tmp_path):
+    """Its workers read the inputs the driver's walk found (twice): same tables, same quarantine rows,
+    and still nothing opened outside the corpus."""
+    root = hostile.root
+    expected = run_pipeline([root], progress=False)
+    outside = root.parent / f"{root.name}-outside"
+    with recording_opens() as opened:
+        extract_streaming([root], tmp_path / "out", chunk_size=7, lifecycles=False)
+    touched = {_real(p) for _, p in opened}
+    assert not any(p.startswith(str(outside)) for p in touched) and "/etc/passwd" not in touched
+    got = read_tables(tmp_path / "out")
+    for name in ("articles", "removed_lines", "quarantine", "duplicates", "mentions", "alliances"):
+        pd.testing.assert_frame_equal(expected[name], got[name], obj=name)
 
 
 # ---------------------------------------------------------------------------------- CSV from the CLI
