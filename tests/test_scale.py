@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,6 @@ from helpers.dedup_index import DedupIndex, dedup_keys
 from helpers.pipeline import run_pipeline
 from helpers.scale import (
     OUTPUT_TABLES,
-    CorpusChanged,
     extract_streaming,
     process_unit,
     read_partitioned,
@@ -183,22 +183,39 @@ def test_repeated_hashes_answer_like_the_lines_of_repeated_for(corpus, tmp_path)
     assert asked > 1000 and not RepeatedHashes(set()) and RepeatedHashes(set()).get("a") is None
 
 
-def test_an_input_changed_between_the_passes_is_reported(tmp_path, synthetic):
+def test_an_input_changed_between_the_passes_is_quarantined_and_the_run_goes_on(tmp_path, synthetic):
     corpus = tmp_path / "corpus"
     synthetic.write_corpus(corpus, 3, seed=4)
     options = LoadOptions(10**6, {"text": ("text",)}, None)
     entries = [e for e in walk_inputs([corpus]) if not isinstance(e, helpers.corpus.Quarantined)]
-    scanned = scan_inputs(entries, options)
-    entry, (rec,) = scanned[0]
-    ids = [(rec.article_id, rec.article_id)]
-    process_unit([(entry, 0, 1)], ids, frozenset(), options)  # unchanged: fine
-    path = entry[0].real
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write("\nA late correction.\n")
-    with pytest.raises(CorpusChanged, match="changed during the run"):
-        process_unit([(entry, 0, 1)], ids, frozenset(), options)
-    with pytest.raises(CorpusChanged, match="fewer articles"):
-        process_unit([(entry, 0, 2)], ids * 2, frozenset(), options)
+    (entry, (rec,)), *_ = scan_inputs(entries, options)
+    ids = [(rec.article_id, "id-it-keeps")]
+    parts, keys, changed = process_unit([(entry, 0, 1)], ids, frozenset(), options)  # unchanged
+    assert changed == [] and keys["id"].tolist() == [b"id-it-keeps"] and parts["articles"][0] == 1
+    path = Path(entry[0].real)
+    path.write_text(path.read_text(encoding="utf-8") + "\nA late correction.\n", encoding="utf-8")
+    parts, keys, changed = process_unit([(entry, 0, 2)], ids + ids, frozenset(), options)
+    assert [c["reason"] for c in changed] == ["changed_during_run"] * 2  # other content; then gone
+    assert "other content" in changed[0]["detail"] and "is gone" in changed[1]["detail"]
+    assert "articles" not in parts and len(keys["id"]) == 0
+
+
+def test_a_file_rewritten_between_the_passes_is_accounted_for(tmp_path, synthetic, monkeypatch):
+    corpus = tmp_path / "corpus"
+    synthetic.write_corpus(corpus, 6, seed=5)
+    victim = sorted(corpus.rglob("*.txt"))[2]
+    finish = RepeatedLineScan.finish
+
+    def finish_then_rewrite(self):  # runs between pass 1 and pass 2
+        victim.write_text("Honda and Nissan signed a memorandum of understanding.\n", encoding="utf-8")
+        return finish(self)
+
+    monkeypatch.setattr(RepeatedLineScan, "finish", finish_then_rewrite)
+    counts = extract_streaming([corpus], tmp_path / "out", chunk_size=4, lifecycles=False)
+    got = read_tables(tmp_path / "out")
+    assert counts["articles"] == 5 and counts["quarantine"] == 1
+    (row,) = got["quarantine"].to_dict("records")
+    assert row["reason"] == "changed_during_run" and row["path"].endswith(victim.name)
 
 
 def _bodies_frame(bodies: list[tuple[str, str | None, str]]) -> pd.DataFrame:

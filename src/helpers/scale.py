@@ -17,7 +17,8 @@ four passes:
    `pipeline.process_articles` with the repeated-line hash set (broadcast once). Both engines run the
    very same functions, so the tables are identical. Workers return parquet bytes and the dedup keys of
    their unit (id, date, body length, body hash, MinHash signature); the driver writes the parts, with a
-   bounded number of units in flight. Workers therefore read the corpus themselves: on a cluster of
+   bounded number of units in flight. An article that changed between the passes is left out with a
+   quarantine row (``changed_during_run``). Workers therefore read the corpus themselves: on a cluster of
    several machines its paths must be visible to every worker (a shared file system), as for
    ``dask.dataframe.read_parquet``; no article text travels through the driver.
 3. **dedup** (driver): an exact replica of `dedup.find_duplicates` over the keys, with the signatures
@@ -223,13 +224,17 @@ def extract_streaming(
                     path.unlink()
                     yield slices, ids, final_ref, options
 
-            for i, (parts, keys) in _progress(
+            changed: list[dict] = []
+            for i, (parts, keys, gone) in _progress(
                 mapper(process_unit, units()), progress, total=n_chunks, desc="extract", unit="chunk"
             ):
                 for name, (n_rows, data) in parts.items():
                     _write_bytes(staging / name / PART.format(i), data)
                     counts[name] = counts.get(name, 0) + n_rows
                 dedup.add(keys)
+                changed.extend(gone)
+            if changed:  # inputs rewritten between the passes: accounted for in the quarantine table
+                _write_quarantine(staging, changed, len(_parts(staging / "quarantine")), counts)
         timings["process_s"] = time.perf_counter() - t0
         timings["process_driver_cpu_s"] = time.process_time() - cpu1
         timings["peak_rss_mb_after_process"] = _peak_rss_mb()  # where the peak is reached
@@ -323,27 +328,39 @@ class _Unit:
 
 def process_unit(
     slices: list[tuple[tuple, int, int]], ids: list[tuple[str, str]], final: frozenset[int], options
-) -> tuple[dict[str, tuple[int, bytes]], dict[str, np.ndarray]]:
+) -> tuple[dict[str, tuple[int, bytes]], dict[str, np.ndarray], list[dict]]:
     """Pass-2 work (on a worker): read the unit's articles again, give them their ids, clean and extract.
 
-    Raises `CorpusChanged` when an input no longer holds what pass 1 read.
+    Returns `process_chunk`'s parts and keys plus quarantine rows (reason ``changed_during_run``) for
+    articles that are no longer what pass 1 read (a file rewritten or truncated in between): they are
+    left out of this run and said so, and the run goes on. An export that gained records keeps the ones
+    pass 1 counted; the new ones come with the next run. An export that spans several units is read
+    again by each of them (bounded by the input size limit).
     """
     articles: list[Article] = []
+    changed: list[dict] = []
+    k = 0
     for (item, side), start, stop in slices:
+        mine, k = ids[k : k + stop - start], k + stop - start
         loaded = [r for r in load_input(item, side, **options._asdict()) if isinstance(r, Article)]
-        got = loaded[start:stop]
-        if len(got) != stop - start:
-            raise CorpusChanged(f"{item.shown} changed during the run (fewer articles than in pass 1)")
-        articles.extend(got)
-    for art, (content, final_id) in zip(articles, ids, strict=True):
-        if art.article_id != content:
-            raise CorpusChanged(f"{art.path} changed during the run (other content than in pass 1)")
-        art.article_id = final_id
-    return process_chunk(articles, RepeatedHashes(final))
-
-
-class CorpusChanged(RuntimeError):
-    """An input was modified between the two reading passes of `extract_streaming`."""
+        loaded = loaded[start:stop]
+        for j, (content, final_id) in enumerate(mine):
+            art = loaded[j] if j < len(loaded) else None
+            if art is None or art.article_id != content:
+                what = "is gone" if art is None else "has other content"
+                changed.append(
+                    {
+                        "path": art.path if art is not None else item.shown,
+                        "reason": "changed_during_run",
+                        "detail": f"the article {what} since the first reading pass (the input changed "
+                        "during the run); it is left out of this run: run again",
+                    }
+                )
+                continue
+            art.article_id = final_id
+            articles.append(art)
+    parts, keys = process_chunk(articles, RepeatedHashes(final))
+    return parts, keys, changed
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
