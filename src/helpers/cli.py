@@ -23,7 +23,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def input_bytes(corpus: list[str], limit: int | None = None) -> int:
     """Total size of the corpus files (stops once past `limit`: `auto` only needs to know which side it is on)."""
-    from .corpus import iter_input_files
+    from .corpus_walk import iter_input_files
 
     total = 0
     for item in iter_input_files(corpus):
