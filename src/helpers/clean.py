@@ -479,6 +479,19 @@ def _apply_metadata(out: CleanArticle, meta: dict[str, str]) -> None:
             out.published_basis = "inferred"
 
 
+REPEATED_MIN_LEN, REPEATED_MAX_LEN = 3, 300  # line lengths `repeated_lines` considers
+
+
+def source_key(article: Article) -> str:
+    """The source whose articles are compared for repeated lines."""
+    return (article.meta.get("source") or "").strip().lower()
+
+
+def candidate_lines(raw: str) -> set[str]:
+    """The distinct normalized lines of a raw text that can count as repeated boilerplate."""
+    return {ln for ln in normalize_text(raw).split("\n") if REPEATED_MIN_LEN <= len(ln) <= REPEATED_MAX_LEN}
+
+
 def repeated_lines(
     articles: Iterable[Article], min_articles: int = 2, max_share: float = 0.5
 ) -> dict[str, set[str]]:
@@ -489,11 +502,10 @@ def repeated_lines(
     """
     by_source: dict[str, list[set[str]]] = defaultdict(list)
     for art in articles:
-        source = (art.meta.get("source") or "").strip().lower()
+        source = source_key(art)
         if not source:
             continue
-        lines = {ln for ln in normalize_text(art.raw).split("\n") if 3 <= len(ln) <= 300}
-        by_source[source].append(lines)
+        by_source[source].append(candidate_lines(art.raw))
     out: dict[str, set[str]] = {}
     for source, docs in by_source.items():
         if len(docs) < min_articles:

@@ -21,11 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .clean import _is_paragraph_like_fact
+from .clean import REPEATED_MAX_LEN, REPEATED_MIN_LEN, _is_paragraph_like_fact, candidate_lines, source_key
 from .corpus import Article, Quarantined, load_input, renamed_id
-from .text import normalize_text
-
-MIN_LEN, MAX_LEN = 3, 300  # line lengths `clean.repeated_lines` considers
 
 
 class LoadOptions(NamedTuple):
@@ -41,24 +38,14 @@ class ScannedArticle(NamedTuple):
 
     article_id: str  # content id, as loaded
     renamed_id: str  # the id it takes if an earlier article has the same content id
-    source: str  # `source_key`
+    source: str  # `clean.source_key`
     hashes: np.ndarray  # sorted distinct line hashes (int64); empty without a source
-
-
-def source_key(article: Article) -> str:
-    """The source whose articles are compared for repeated lines (as `clean.repeated_lines` does)."""
-    return (article.meta.get("source") or "").strip().lower()
 
 
 def line_hash(source: str, line: str) -> int:
     """A signed 64-bit hash of (source, line), the same in every process."""
     digest = blake2b(f"{source}\x00{line}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
-
-
-def candidate_lines(raw: str) -> set[str]:
-    """The distinct normalized lines of a raw text that can count as repeated boilerplate."""
-    return {ln for ln in normalize_text(raw).split("\n") if MIN_LEN <= len(ln) <= MAX_LEN}
 
 
 def article_line_hashes(article: Article) -> np.ndarray:
@@ -137,7 +124,7 @@ class _SourceLines:
     def __contains__(self, line: object) -> bool:
         return (
             isinstance(line, str)
-            and MIN_LEN <= len(line) <= MAX_LEN
+            and REPEATED_MIN_LEN <= len(line) <= REPEATED_MAX_LEN
             and line_hash(self.source, line) in self.final
             and not _is_paragraph_like_fact(line)
         )

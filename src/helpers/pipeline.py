@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, tables
-from .clean import clean_article, repeated_lines
+from .clean import clean_article, repeated_lines, source_key
 from .corpus import Article, Quarantined, load_corpus
 from .dedup import find_duplicates
 from .lifecycle import build_lifecycles
@@ -31,8 +31,7 @@ def process_articles(
     }
     repeated = repeated or {}
     for art in articles:
-        source_key = (art.meta.get("source") or "").strip().lower()
-        cleaned = clean_article(art, repeated.get(source_key))
+        cleaned = clean_article(art, repeated.get(source_key(art)))
         record = {
             "article_id": art.article_id,
             "path": art.path,
