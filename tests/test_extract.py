@@ -88,6 +88,58 @@ def test_ev_market_share_is_bound_to_its_market_and_a_change_is_not_a_share():
     assert cut["is_ev_share"] is False and cut["market"] == "Rivian"
 
 
+@pytest.mark.parametrize(
+    ("body", "value", "market"),
+    [
+        # the company a stake or an investment goes to outranks a possessive nearby
+        (
+            "Honda owns 8% of Isuzu, 3.5% of Suzuki and 6.1% of Mazda, alongside its 12% holding in Hino.",
+            3.5,
+            "Suzuki",
+        ),
+        (
+            "Honda owns 8% of Isuzu, 3.5% of Suzuki and 6.1% of Mazda, alongside its 12% holding in Hino.",
+            12,
+            "Hino Motors",
+        ),
+        (
+            "In 2020 Ford paid 61 billion yen for its Mazda shares, the company's filing showed.",
+            61e9,
+            "Mazda",
+        ),
+        # a pronoun or "the group" before the figure: the company of the sentence before
+        (
+            "Kia opened a plant in Texas. In March it said it would hire 2,100 workers across the state.",
+            2100,
+            "Kia",
+        ),
+        ("Renault met investors. The group wants to sell more than 25 new models in Europe.", 25, "Renault"),
+        ("BMW reported results. Its shares fell 3.2% in Frankfurt, while Audi's rose 1.1%.", 3.2, "BMW"),
+        # the subject of the clause, not a company named in an aside
+        (
+            "Volvo Cars, the Swedish carmaker controlled by Geely, reported revenue of $38 billion.",
+            38e9,
+            "Volvo Cars",
+        ),
+        (
+            "Kia's US sales rose to 780,000 vehicles, while Hyundai, which sold 800,000 vehicles, gained share.",
+            800000,
+            "Hyundai",
+        ),
+        # money invested goes to its recipient
+        ("Toyota agreed to write Pony.ai a check for more than $400 million.", 400e6, "Pony.ai"),
+    ],
+)
+def test_figures_bind_to_the_company_they_are_about(body, value, market):
+    rows = [f for f in facts(body)["figures"] if f["value"] == value]
+    assert rows and rows[0]["market"] == market, facts(body)["figures"]
+
+
+def test_a_lower_case_place_word_opening_a_sentence_is_a_place():
+    row = facts("Worldwide, more than 14 million electric cars were sold last year.")["figures"][0]
+    assert (row["market"], row["market_kind"]) == ("World", "market")
+
+
 def test_money_value_in_usd():
     row = facts("Volkswagen agreed to invest $5 billion in Rivian.")["figures"][0]
     assert row["value_usd"] == 5e9 and row["market"] == "Rivian"

@@ -49,6 +49,13 @@ _MARKET_AFTER = re.compile(
     r"^\s*(?:of|in) (?:the )?(?:\w+ ){0,2}?(?:(?P<place>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?)(?:'s)? )?(?:car |auto |vehicle |EV )?market\b"
 )
 _COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECASE)
+# A company named by a pronoun or a common noun ("In November it said it would cut 9,000 jobs", "The group
+# wants to offer more than 40 new models in China"): the company of the sentences before.
+_COMPANY_ANAPHOR = re.compile(
+    r"\b(?:it|its|their|the (?:company|group|carmaker|automaker|firm|manufacturer)(?:'s)?)\b", re.IGNORECASE
+)
+_CLAUSE_BREAK = re.compile(r"(?:;|,\s(?:while|whereas|but|although|though|and)\s|\s[\u2013\u2014-]\s)")
+_INVESTMENT = re.compile(r"\b(?:invest|stake|check|fund|capital|rescue)", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:currently|now|today|at present|so far this year)\b", re.IGNORECASE)
 _INVEST_TARGET = re.compile(r"^\s*(?:\w+ ){0,3}?(?:in|into|for|of)\s+(?:its\s+|the\s+)?$")
 # "holds about 5% of Mazda", "a 26.4% stake in Renault do Brasil": the company after the figure owns it
@@ -226,11 +233,7 @@ def extract_figures(
                 subject = _change_subject(body[s_start : cand.start])
         market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share, sentences)
         if cand.kind == "money":
-            subject = (
-                "investment"
-                if re.search(r"\b(?:invest|stake|check|fund|capital|rescue)", sentence, re.I)
-                else "amount"
-            )
+            subject = "investment" if _INVESTMENT.search(sentence) else "amount"
         period, p_start, p_end = _period(
             cand, s_start, s_end, timeline, sentence, published, published_precision
         )
@@ -324,11 +327,8 @@ def _bind(
         for p in places:
             if cand.end <= p.start <= cand.end + m.end():
                 return p.canonical, "market"
-    before_text = body[max(s_start, cand.start - 50) : cand.start]
-    if (_COMPANY_POSSESSIVE.search(after[:60]) or _COMPANY_POSSESSIVE.search(before_text)) and companies:
-        before = [c for c in companies if c.end <= cand.start]
-        if before:
-            return (before[-1].company or before[-1].canonical), "company"
+    # the company a stake or an investment goes to ("5% of Mazda", "96 billion yen for its Suzuki shares")
+    # outranks any possessive nearby ("alongside its 20% holding")
     target_pattern = (
         _INVEST_TARGET if cand.kind == "money" else _STAKE_TARGET if cand.kind == "percent" else None
     )
@@ -338,6 +338,16 @@ def _bind(
         ]
         if target:
             return (target[0].company or target[0].canonical), "company"
+    before_text = body[max(s_start, cand.start - 50) : cand.start]
+    if _COMPANY_POSSESSIVE.search(after[:60]) or _COMPANY_POSSESSIVE.search(before_text):
+        before = [c for c in companies if c.end <= cand.start]
+        if before:
+            return (before[-1].company or before[-1].canonical), "company"
+    if not is_share and not any(c.end <= cand.start for c in companies):
+        # "Its shares rose 2.6%", "In November it said it would cut 9,000 jobs": the company of the
+        # sentences before, not a place or a company named after the figure
+        if _COMPANY_ANAPHOR.search(body[s_start : cand.start]):
+            return _bind_from_context(body, cand, s_start, mentions, sentences or [], is_share)
     # an EV share is a market's unless a company is named as its owner; money and counts are companies'
     if is_share:
         pool = places or companies
@@ -351,9 +361,26 @@ def _bind(
         return (d + (0 if mn.end <= cand.start else 5), mn.start)
 
     best = min(pool, key=distance)
+    invested = cand.kind == "money" and _INVESTMENT.search(body, s_start, s_end)
+    if best.kind != "place" and not is_share and not invested:
+        # money and counts belong to the subject of their clause, not to a company named in an aside
+        # ("JLR, the carmaker owned by Tata Motors, reported revenue of £29 billion" -> JLR); money
+        # invested goes to its recipient ("Nissan would write Fisker a check for $400 million" -> Fisker)
+        clause_start = _clause_start(body, s_start, cand.start)
+        subject = [c for c in companies if clause_start <= c.start and c.end <= cand.start]
+        if subject:
+            best = subject[0]
     if best.kind == "place":
         return best.canonical, "market"
     return (best.company or best.canonical), "company"
+
+
+def _clause_start(body: str, s_start: int, pos: int) -> int:
+    """Where the clause holding `pos` starts: after the last "; ", ", while", ", but" ... before it."""
+    start = s_start
+    for m in _CLAUSE_BREAK.finditer(body, s_start, pos):
+        start = m.end()
+    return start
 
 
 def _period(

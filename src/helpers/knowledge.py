@@ -95,6 +95,13 @@ def _case_variants(alias: str) -> list[str]:
     return out
 
 
+def _sentence_start_variants(alias: str) -> list[str]:
+    """A lower-case place word also opens sentences: "Worldwide, 17 million EVs were sold", "The EU ..."."""
+    if alias[:1].islower():
+        return [alias, alias[0].upper() + alias[1:]]
+    return [alias]
+
+
 def lower_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a keyword pattern for lower-cased text (escapes such as \\W would change meaning: refuse them)."""
     if re.search(r"\\[A-Z]", pattern):
@@ -158,10 +165,12 @@ def load_knowledge(folder: str | None = None) -> Knowledge:
         if row.get("iea_region"):
             kb.market_iea[name] = row["iea_region"]
         for alias in [name, *_split(row.get("aliases", ""))]:
-            kb.add(alias, Entry("place", (name,)))
+            for variant in _sentence_start_variants(alias):
+                kb.add(variant, Entry("place", (name,)))
         for adj in _split(row.get("adjectives", "")):
             kb.adjectives.add(adj)
-            kb.add(adj, Entry("place", (name,)))
+            for variant in _sentence_start_variants(adj):
+                kb.add(variant, Entry("place", (name,)))
     kb.currencies = _rows("currencies.csv", base)
     # Keyword patterns are matched case-insensitively; they are compiled lower-cased and run over a
     # lower-cased copy of the text (`lower_same_length`), which is about twice as fast as re.IGNORECASE.
