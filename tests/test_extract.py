@@ -162,6 +162,22 @@ def test_money_value_in_usd():
         ("Volkswagen agreed to acquire a stake in Xpeng.", {("Volkswagen", "XPeng", "investment")}),
         ("Apple has no plans to partner with BYD.", set()),
         ("Tesla and BYD compete fiercely in China.", set()),
+        # a coordinated group after its head is the object, not a pair of its own
+        (
+            "Stellantis has chosen Samsung SDI and CATL to supply battery cells for its vans.",
+            {("CATL", "Stellantis", "supply"), ("Samsung SDI", "Stellantis", "supply")},
+        ),
+        # reported speech keeps the group as the subject
+        (
+            "Nissan said Honda and Mitsubishi Motors will supply parts to each other.",
+            {("Honda", "Mitsubishi Motors", "supply")},
+        ),
+        # a trigger inside an aside about the last company ties it to the sentence's subject
+        (
+            "Ford works with SK On, its partner in a battery joint venture, and with Toyota, with which it "
+            "is building a joint-venture plant in Texas.",
+            {("Ford", "SK On", "joint_venture"), ("Ford", "Toyota", "joint_venture")},
+        ),
     ],
 )
 def test_alliance_types_and_negations(text, expected):

@@ -26,6 +26,15 @@ _COREF = re.compile(
     r"\b(?:the (?:\w+ )?(?:company|automaker|carmaker|automobile manufacturer|firm|group|manufacturer)(?:'s)?)(?=\W)",
     re.IGNORECASE,
 )
+# Words between a company and a group after it that make the group a subject of its own, not an object
+_OBJECT_GAP_STOP = re.compile(
+    r"[,;:(\u2013\u2014]|\b(?:said|says|say|told|tells|announced|announces|reported|reports|added|confirmed|"
+    r"according|expects?|believes?|thinks?|while|whereas|but|and|or|that|which|who|when|after|before|as)\b",
+    re.IGNORECASE,
+)
+_APPOSITIVE_ITS = re.compile(
+    r",\s+(?:its|their|(?:with|in|through) which (?:it|they)(?: \w+)?)\s+[^,;()]*$", re.IGNORECASE
+)
 _PRONOUN = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _THE_TWO = re.compile(
     r"\b(?:the two(?: \w+)?|both (?:companies|automakers|carmakers|firms|groups|partners|sides)|the partners|the pair)\b",
@@ -318,6 +327,17 @@ def _parties_for(
     before_groups = [g for g in groups if g[-1].end <= t_start]
     if between and after_groups and len(after_groups[0]) >= 2:
         return _pairs_within(after_groups[0]), "between"
+    if before_groups:
+        # "GM works with LG Energy Solution, its partner in the Ultium Cells joint venture", "... and with
+        # Samsung SDI, with which it is building a joint-venture plant": the trigger sits in an aside about
+        # the last company, and "its" / "it" is the sentence's subject
+        last = before_groups[-1][-1]
+        if _APPOSITIVE_ITS.match(body, last.end, t_start):
+            head = next(
+                (m for m in sentence_parties if m.end <= last.start and _name(m) != _name(last)), None
+            )
+            if head is not None:
+                return [(_name(head), _name(last))], "link"
     linked_after = None
     for g in after_groups:
         gap = body[t_end : g[0].start]
@@ -364,6 +384,12 @@ def _parties_for(
     if linked_after and len(linked_after) >= 2:
         return _pairs_within(linked_after), "coordination"
     if subject and len(subject) >= 2 and (not linked_after):
+        head = _head_of_objects(body, before_groups, subject)
+        if head is not None:
+            # "Ampere has lined up LG Energy Solution and CATL to supply cells": the group is the object
+            pairs = [(_name(head), _name(o)) for o in subject if _name(o) != _name(head)]
+            if pairs:
+                return pairs, "link"
         return _pairs_within(subject), "coordination"
     if linked_after and not subject:
         ref = [c for c in coref if c < t_end]
@@ -385,6 +411,19 @@ def _parties_for(
         if name and name != distinct[0] and any(c < t_start for c in coref):
             return [(name, distinct[0])], "coref"
     return [], "pair"
+
+
+def _head_of_objects(body: str, before_groups: list[list[Mention]], group: list[Mention]) -> Mention | None:
+    """The one company that acts on a coordinated group named just after it ("X has lined up A and B",
+    "X picked A and B"), unless the words between report speech ("X said A and B will ...") or tie the
+    group to X as fellow partners ("X is in an alliance with A and B")."""
+    if len(before_groups) < 2 or before_groups[-1] is not group or len(before_groups[-2]) != 1:
+        return None
+    head = before_groups[-2][0]
+    gap = body[head.end : group[0].start]
+    if len(gap) > 40 or _OBJECT_GAP_STOP.search(gap) or _LINK_AFTER.search(gap):
+        return None  # "Nissan is part of an alliance with Renault and Mitsubishi": all three are partners
+    return head
 
 
 def _pairs_within(group: list[Mention]) -> list[tuple[str, str]]:
