@@ -172,6 +172,16 @@ def test_money_value_in_usd():
             "Nissan said Honda and Mitsubishi Motors will supply parts to each other.",
             {("Honda", "Mitsubishi Motors", "supply")},
         ),
+        # stakes stated as "holds N% of", "its N% holding in"; named kinds of venture "with" a partner
+        (
+            "Renault holds about 15% of Nissan, alongside its roughly 34% holding in Horse Powertrain.",
+            {("Nissan", "Renault", "investment"), ("Horse Powertrain", "Renault", "investment")},
+        ),
+        (
+            "BMW has long-standing manufacturing ventures with Brilliance Auto.",
+            {("BMW", "Brilliance Auto", "joint_venture")},
+        ),
+        ("A collaborative venture between Kia and Ford could cut costs.", {("Ford", "Kia", "other")}),
         # a trigger inside an aside about the last company ties it to the sentence's subject
         (
             "Ford works with SK On, its partner in a battery joint venture, and with Toyota, with which it "

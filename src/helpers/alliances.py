@@ -348,7 +348,10 @@ def _parties_for(
     if (
         subject
         and sentence_parties
-        and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", body[max(0, t_start - 40) : t_start])
+        and (
+            re.search(r"\b(?:its|their)\s+(?:[\w%.-]+\s+){0,2}$", body[max(0, t_start - 40) : t_start])
+            or body.startswith(("its ", "their ", "Its ", "Their "), t_start)  # "its 20% holding in Subaru"
+        )
     ):
         head = sentence_parties[0]
         if head.start < subject[0].start and (
