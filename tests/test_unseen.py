@@ -17,10 +17,11 @@ from helpers.pipeline import run_pipeline
 UNSEEN = config.PROJ_ROOT / "tests" / "fixtures" / "unseen"
 FLOORS = {
     "companies": 0.93,
-    "alliance_pairs": 0.75,
-    "alliance_pairs_types": 0.6,
-    "figures": 0.5,
-    "dates": 0.75,
+    "people": 0.85,
+    "alliance_pairs": 0.85,
+    "alliance_pairs_types": 0.7,
+    "figures": 0.7,
+    "dates": 0.85,
 }
 
 
