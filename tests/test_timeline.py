@@ -428,6 +428,20 @@ def test_roles_come_from_cue_words(body, text, role):
     assert row(body, text)["role"] == role
 
 
+@pytest.mark.parametrize(
+    ("body", "text", "normalized"),
+    [
+        # the verb before a month governs it, not a purpose clause after it
+        ("Kia and Ford signed an accord in January to begin joint work on vans.", "January", "2024-01"),
+        ("Hyundai will launch the van in November.", "November", "2024-11"),
+        # with no cue before, the one after decides
+        ("Honda, which in February announced a buyback, declined to comment.", "February", "2024-02"),
+    ],
+)
+def test_a_month_without_a_year_takes_the_tense_of_the_verb_before_it(body, text, normalized):
+    assert row(body, text)["normalized"] == normalized
+
+
 # --- offsets and evidence ------------------------------------------------------------------------------------
 
 ARTICLE = (

@@ -103,7 +103,10 @@ def _local_cue(body: str, start: int) -> str | None:
 
 
 def _tense(body: str, s_start: int, s_end: int, start: int, end: int) -> str | None:
-    """Past or future from the cue word nearest to the expression within its sentence."""
+    """Past or future from the cue word nearest to the expression within its sentence; a cue before the
+    expression counts first, since the verb that governs "in December" comes before it ("signed an MOU in
+    December to begin talks" is past), a cue after it only when none comes before ("which in December
+    announced")."""
     lo, hi = max(s_start, start - _CUE_WINDOW), min(s_end, end + _CUE_WINDOW)
     text = body[lo:hi]
     low = text.lower()
@@ -118,7 +121,7 @@ def _tense(body: str, s_start: int, s_end: int, start: int, end: int) -> str | N
         if ce <= a:
             d = a - ce
         elif cs >= b:
-            d = cs - b
+            d = cs - b + _CUE_WINDOW  # after every cue before the expression
         else:
             continue
         if best_d is None or d < best_d:
