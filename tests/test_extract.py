@@ -52,6 +52,30 @@ def test_people_with_role_and_organisation():
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a name is not glued to the sentence before it ("CEO. Shilpan Amin" is not "O. Shilpan Amin")
+        ("Kia's chief is Ho Sung Song, its CEO. Sean Yoon, Kia's head of design, spoke.", {"Sean Yoon"}),
+        ("The venture will be run by co-chief executives Anna Berg, a Volvo veteran.", {"Anna Berg"}),
+        ("Maria Klein, the BMW board member responsible for China, said so.", {"Maria Klein"}),
+    ],
+)
+def test_people_named_beside_more_kinds_of_title(body, expected):
+    people = {m["canonical"] for m in facts(body)["mentions"] if m["kind"] == "person"}
+    assert expected <= people and not any(p.startswith("O. ") for p in people), people
+
+
+def test_a_founder_named_like_the_company_is_a_person_and_the_company_stays_a_company():
+    mentions = facts("Founder and chief executive Henrik Fisker took Fisker public. Fisker later failed.")[
+        "mentions"
+    ]
+    people = [(m["text"], m["start"]) for m in mentions if m["kind"] == "person"]
+    companies = [(m["text"], m["start"]) for m in mentions if m["kind"] == "company"]
+    assert people == [("Henrik Fisker", 28)]  # the later "Fisker" is the company, not a surname use
+    assert companies == [("Fisker", 47), ("Fisker", 62)]
+
+
+@pytest.mark.parametrize(
     ("sentence", "kind", "value", "currency", "qualifier"),
     [
         (

@@ -49,7 +49,7 @@ _TOKEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]{{2}}(?=\s)|[{_UP}]
 _NAME = rf"{_TOKEN}(?: [{_UP}]\.)?(?: (?:van |de |von |da )?{_TOKEN}){{1,2}}(?!\w)"
 _NAME_RE = re.compile(_NAME)
 _NAME_AFTER_ROLE = re.compile(rf",? ({_NAME})")
-_NAME_BEFORE_ROLE = re.compile(rf"({_NAME}),\s(?:the\s|its\s|their\s)?$")
+_NAME_BEFORE_ROLE = re.compile(rf"(?<!\w)({_NAME}),\s(?:the\s|its\s|their\s)?$")  # not "CEO. Shilpan Amin"
 _OF_AT = re.compile(r"(?:,? (?:of|at) (?:the )?)")
 _NOT_NAME_WORDS = {
     "The", "This", "That", "In", "On", "At", "As", "For", "And", "But", "With", "Both", "When", "While", "After",
@@ -132,7 +132,16 @@ def find_mentions(body: str, kb: Knowledge) -> list[Mention]:
     for m in _GENERIC_PLACE.finditer(body):
         if not any(s < m.end() and m.start() < e for s, e in taken):
             mentions.append(Mention("place", m.group(0), m.group(0), m.start(), m.end()))
-    mentions.extend(find_people(body, mentions, kb))
+    people = find_people(body, mentions, kb)
+    if people:
+        # "founder Henrik Fisker": the company name inside a person's name is the person's
+        names = [(p.start, p.end) for p in people]
+        mentions = [
+            m
+            for m in mentions
+            if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in names)
+        ]
+        mentions.extend(people)
     mentions.sort(key=lambda m: (m.start, m.end, KIND_PRIORITY.get(m.kind, 9)))
     return mentions
 
@@ -285,6 +294,8 @@ def find_people(body: str, mentions: list[Mention], kb: Knowledge) -> list[Menti
         for m in re.finditer(rf"\b{re.escape(surname)}\b", body):
             if any(p.start <= m.start() < p.end for p in found):
                 continue
+            if any(a <= m.start() < b for a, b in taken):
+                continue  # "Fisker said" after "Henrik Fisker": the company's name, as the gazetteer read it
             found.append(
                 Mention("person", surname, full, m.start(), m.end(), role=person.role, org=person.org)
             )
@@ -295,7 +306,8 @@ def _person_near_role(
     body: str, rs: int, re_: int, role: str, companies: list[Mention], taken: list[tuple[int, int]]
 ) -> Mention | None:
     def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken)
+        # a company inside a longer name is the person's surname ("founder Henrik Fisker"), not a clash
+        return not any(a < e and s < b and not (s < a and b <= e) for a, b in taken)
 
     def org_ending_at(pos: int) -> str | None:
         for c in companies:
