@@ -232,3 +232,8 @@ def test_alliance_status_hedges_and_dates():
 def test_undated_article_leaves_relative_dates_unresolved():
     rows = facts("Next year, Kia will launch the EV.", published=None, precision=None)["timeline"]
     assert [(r["text"], r["normalized"]) for r in rows] == [("Next year", None)]
+
+
+def test_a_venture_named_before_its_ownership_split_is_a_company():
+    found = companies("Kia Ford EV Systems, a 50:50 joint venture the two set up in 2023, hired 200 engineers.")
+    assert "Kia Ford EV Systems" in found

@@ -34,12 +34,12 @@ _VENTURE_WORDS = r"(?:joint[- ]venture|venture|JV|company|subsidiary|unit|start-
 # Companies the article itself names: "HL-GA Battery Co., a joint venture between ...",
 # "the venture, BYD Toyota EV Technology, ...", "a joint venture called Leapmotor International".
 _DEFINED_NAMES = [
-    re.compile(rf"(?P<name>{_ORG_NAME}),\s(?:an?|the)\s(?:[\w/-]+\s){{0,4}}?{_VENTURE_WORDS}\b"),
+    re.compile(rf"(?P<name>{_ORG_NAME}),\s(?:an?|the)\s(?:[\w/:-]+\s){{0,4}}?{_VENTURE_WORDS}\b"),
     re.compile(
         rf"\b{_VENTURE_WORDS}(?:,|\s(?:called|named|known as|dubbed)|,\s(?:called|named|known as|dubbed))\s(?P<name>{_ORG_NAME})(?=[,.;:)]|\s(?:is|was|will|which|that|in|to|with|and)\b)"
     ),
 ]
-_DEFINED_TAIL = re.compile(rf",\s(?:an?|the)\s(?:[\w/-]+\s){{0,4}}?{_VENTURE_WORDS}\b")
+_DEFINED_TAIL = re.compile(rf",\s(?:an?|the)\s(?:[\w/:-]+\s){{0,4}}?{_VENTURE_WORDS}\b")  # "a 50:50 venture"
 _DEFINED_SCANNER = PatternScanner(_DEFINED_NAMES[1:])
 # A person's name: two or three capitalised tokens (Unicode letters: "Ralf Brandstätter"), initials allowed
 # ("N. Chandrasekaran", "RJ Scaringe"); a possessive "'s" is not part of the name.
