@@ -237,3 +237,12 @@ def test_undated_article_leaves_relative_dates_unresolved():
 def test_a_venture_named_before_its_ownership_split_is_a_company():
     found = companies("Kia Ford EV Systems, a 50:50 joint venture the two set up in 2023, hired 200 engineers.")
     assert "Kia Ford EV Systems" in found
+
+
+def test_the_venture_is_the_venture_the_article_named():
+    body = (
+        "Kia Ford EV Systems, a 50:50 joint venture of Kia and Ford, opened in 2023. "
+        "The venture employs more than 300 engineers, most of them in Texas."
+    )
+    row = next(f for f in facts(body)["figures"] if f["value"] == 300)
+    assert (row["market"], row["market_kind"]) == ("Kia Ford EV Systems", "company")

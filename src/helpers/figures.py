@@ -54,6 +54,7 @@ _COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECA
 _COMPANY_ANAPHOR = re.compile(
     r"\b(?:it|its|their|the (?:company|group|carmaker|automaker|firm|manufacturer)(?:'s)?)\b", re.IGNORECASE
 )
+_VENTURE_ANAPHOR = re.compile(r"\bthe (?:joint[- ])?venture\b|\bthe JV\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"(?:;|,\s(?:while|whereas|but|although|though|and)\s|\s[\u2013\u2014-]\s)")
 _INVESTMENT = re.compile(r"\b(?:invest|stake|check|fund|capital|rescue)", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:currently|now|today|at present|so far this year)\b", re.IGNORECASE)
@@ -231,7 +232,7 @@ def extract_figures(
                 subject = "EV share of sales"
             elif is_change:
                 subject = _change_subject(body[s_start : cand.start])
-        market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share, sentences)
+        market, market_kind = _bind(body, cand, s_start, s_end, mentions, is_share, sentences, kb)
         if cand.kind == "money":
             subject = "investment" if _INVESTMENT.search(sentence) else "amount"
         period, p_start, p_end = _period(
@@ -312,6 +313,7 @@ def _bind(
     mentions: list[Mention],
     is_share: bool,
     sentences: list[tuple[int, int]] | None = None,
+    kb: Knowledge | None = None,
 ) -> tuple[str | None, str | None]:
     """The market or company a figure is about, from the sentence around it."""
     in_sentence = [
@@ -344,6 +346,11 @@ def _bind(
         if before:
             return (before[-1].company or before[-1].canonical), "company"
     if not is_share and not any(c.end <= cand.start for c in companies):
+        if kb is not None and _VENTURE_ANAPHOR.search(body, s_start, cand.start):
+            # "The venture employs more than 300 engineers": the venture the article named before
+            venture = _last_venture(mentions, s_start, kb)
+            if venture is not None:
+                return venture, "company"
         # "Its shares rose 2.6%", "In November it said it would cut 9,000 jobs": the company of the
         # sentences before, not a place or a company named after the figure
         if _COMPANY_ANAPHOR.search(body[s_start : cand.start]):
@@ -373,6 +380,18 @@ def _bind(
     if best.kind == "place":
         return best.canonical, "market"
     return (best.company or best.canonical), "company"
+
+
+def _last_venture(mentions: list[Mention], before: int, kb: Knowledge) -> str | None:
+    """The latest company mentioned before `before` that is a venture: one the article itself defined
+    (not in the knowledge base) or one whose name holds two parents' names ("FAW Toyota")."""
+    from .entities import constituent_companies
+
+    for m in reversed(mentions):
+        if m.start < before and m.kind == "company":
+            if m.canonical not in kb.company_kind or len(constituent_companies(m.canonical, kb)) >= 2:
+                return m.canonical
+    return None
 
 
 def _clause_start(body: str, s_start: int, pos: int) -> int:
