@@ -8,7 +8,8 @@ At the prompt (a notebook, IPython, ``python``)::
     tables["alliances"].query("party_a == 'Nissan'")
 
 Modules: ``pipeline`` (the data stage), ``tables`` (column contract), ``views`` (reader-facing tables),
-``charts`` (figures), ``explorer`` (interactive filter of alliance events), ``render`` (dated reports).
+``charts`` (figures), ``explorer`` (interactive filter of alliance events), ``render`` (dated reports; its
+parameters in ``render_params``, its manifest facts in ``render_manifest``).
 
 ``import helpers`` stays fast: nothing heavy (pandas, matplotlib) is imported until a function needs it.
 """

@@ -12,32 +12,40 @@ Layout of a report::
     out/<date>/manifest.json          parameters, corpus fingerprint, versions, per-notebook status/duration
     out/<date>/changes.json           what changed since the previous dated report
     out/<date>/index.html             summary page; out/index.html lists every report, newest first
+
+Parameter checks live in ``helpers.render_params`` (re-exported here: ``RenderError``, ``RenderParams``,
+``validate_params``, ``default_corpus``), the manifest's corpus fingerprint, table counts, headline and
+versions in ``helpers.render_manifest``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
-import platform
 import re
 import shutil
 import sys
 import time
 import traceback
-import unicodedata
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import import_module, metadata
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from helpers import config
 from helpers.changes import compute_changes, find_previous_report
+from helpers.render_manifest import (
+    corpus_fingerprint,
+    data_headline,
+    display_path,
+    package_versions,
+    table_counts,
+)
+from helpers.render_params import RenderError, RenderParams, default_corpus, validate_params
 from helpers.report_index import (
     export_notebook_html,
     notebook_headline,
@@ -55,34 +63,8 @@ __all__ = [
     "validate_params",
 ]
 
-ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-NOTEBOOK_RE = re.compile(r"[0-9]{2}-[^/\\]+\.ipynb")
 LOCK_NAME = ".render.lock"
 FAILED_DIR = "_failed"
-TABLES = ("articles", "removed_lines", "quarantine", "mentions", "figures", "timeline", "alliances")
-VERSIONED = ("ev-alliance-watch", "pandas", "pyarrow", "matplotlib", "seaborn", "networkx", "papermill",
-             "nbconvert", "nbformat", "ipykernel", "nh3")  # fmt: skip
-
-
-class RenderError(ValueError):
-    """Invalid render parameters, a busy lock, or a failed render (the CLI exits non-zero)."""
-
-
-@dataclass(frozen=True)
-class RenderParams:
-    date: str
-    corpus: tuple[Path, ...]
-    focus: str | None
-    since: str | None
-    until: str | None
-    out: Path
-    force: bool
-    jobs: int
-    notebooks_dir: Path
-    notebooks: tuple[Path, ...]
-    kernel_name: str
-    kernel_language: str
-    kernel_is_ipykernel: bool
 
 
 @dataclass
@@ -106,130 +88,6 @@ class NotebookResult:
             "duration_s": round(self.duration_s, 1),
             "error": self.error,
         }
-
-
-# ------------------------------------------------------------------------------------------ validation
-
-
-def _iso_date(value: Any, name: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if not ISO_DATE_RE.fullmatch(text):
-        raise RenderError(f"{name} must be an ISO date YYYY-MM-DD, got {text!r}")
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise RenderError(f"{name} {text!r} is not a real date ({exc})") from None
-    return text
-
-
-def _plain_name(focus: Any) -> str | None:
-    if focus is None:
-        return None
-    text = str(focus).strip()
-    bad = (
-        not text
-        or len(text) > 100
-        or text in {".", ".."}
-        or any(ch in text for ch in "/\\")
-        or any(unicodedata.category(ch).startswith("C") for ch in text)
-    )
-    if bad:
-        raise RenderError(
-            f"focus must be a plain company name (no path separators or control characters): {focus!r}"
-        )
-    return text
-
-
-def default_corpus() -> list[Path]:
-    """seeds/ plus data/raw/ when a user has dropped articles there (its README does not count)."""
-    corpus = [config.SEEDS_DIR]
-    raw = config.RAW_DIR
-    if raw.is_dir() and any(
-        p.name.lower() != "readme.md" and not p.name.startswith(".") for p in raw.iterdir()
-    ):
-        corpus.append(raw)
-    return corpus
-
-
-def validate_params(
-    date: Any = None,
-    corpus: Sequence[str | os.PathLike] | None = None,
-    focus: str | None = None,
-    since: Any = None,
-    until: Any = None,
-    out: str | os.PathLike | None = None,
-    force: bool = False,
-    jobs: int = 1,
-    notebooks_dir: str | os.PathLike | None = None,
-    kernel_name: str = "python3",
-) -> RenderParams:
-    """Check every parameter without side effects; raise RenderError with a clear message."""
-    day = _iso_date(date, "date") or dt.date.today().isoformat()
-    since_s, until_s = _iso_date(since, "since"), _iso_date(until, "until")
-    if since_s and until_s and since_s > until_s:
-        raise RenderError(f"since ({since_s}) is after until ({until_s})")
-    focus_s = _plain_name(focus)
-
-    if isinstance(corpus, str | os.PathLike):
-        corpus = [corpus]
-    paths = [Path(p).expanduser() for p in (default_corpus() if corpus is None else corpus)]
-    if not paths:
-        raise RenderError("corpus is empty: give at least one file or folder")
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise RenderError(f"corpus path(s) not found: {', '.join(missing)}")
-
-    out_dir = Path(out if out is not None else config.REPORTS_DIR).expanduser().resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise RenderError(f"out must be a directory: {out_dir}")
-    if out_dir == Path(out_dir.anchor):
-        raise RenderError(f"refusing to write reports into the filesystem root: {out_dir}")
-    target = (out_dir / day).resolve()
-    if target.parent != out_dir:
-        raise RenderError(f"report folder {target} would escape {out_dir}")
-
-    nb_dir = Path(notebooks_dir if notebooks_dir is not None else config.NOTEBOOKS_DIR).expanduser().resolve()
-    if not nb_dir.is_dir():
-        raise RenderError(f"notebooks folder not found: {nb_dir}")
-    notebooks = tuple(sorted(p for p in nb_dir.iterdir() if p.is_file() and NOTEBOOK_RE.fullmatch(p.name)))
-    if not notebooks:
-        raise RenderError(f"no numbered notebooks (NN-name.ipynb) in {nb_dir}")
-
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise RenderError(f"jobs must be a positive integer, got {jobs!r}")
-
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec(kernel_name)
-    except NoSuchKernel:
-        raise RenderError(
-            f"no Jupyter kernel named {kernel_name!r} (see `jupyter kernelspec list`)"
-        ) from None
-
-    if target.exists() and not force:
-        raise RenderError(f"a report for {day} already exists in {out_dir} (use --force to replace it)")
-    return RenderParams(
-        date=day,
-        corpus=tuple(p.resolve() for p in paths),
-        focus=focus_s,
-        since=since_s,
-        until=until_s,
-        out=out_dir,
-        force=bool(force),
-        jobs=min(jobs, len(notebooks)),
-        notebooks_dir=nb_dir,
-        notebooks=notebooks,
-        kernel_name=kernel_name,
-        kernel_language=spec.language or "python",
-        kernel_is_ipykernel=any("ipykernel" in str(arg) for arg in spec.argv),
-    )
 
 
 # ------------------------------------------------------------------------------------ lock and cleanup
@@ -390,111 +248,6 @@ def _execute_all(params: RenderParams, staging: Path, injected: dict[str, Any], 
     return [results[nb.stem] for nb in params.notebooks]
 
 
-# ------------------------------------------------------------------------------------------ manifest
-
-
-def _display_path(p: Path) -> str:
-    try:
-        shown = str(p.relative_to(config.PROJ_ROOT))
-    except ValueError:
-        shown = str(p)
-    # a file name that is not UTF-8 (surrogate escapes) would make the manifest unwritable
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _tree(root: Path) -> list[Path]:
-    """Every path below `root`, sorted, like ``sorted(root.rglob("*"))`` (symlinked folders are not
-    entered) but without recursion: rglob fails with RecursionError below ~1,000 nested folders."""
-    found, stack = [], [root]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    found.append(Path(entry.path))
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
-        except OSError:
-            continue
-    return sorted(found)
-
-
-def corpus_fingerprint(corpus: Sequence[Path], data_dir: Path) -> dict[str, Any]:
-    """sha256 of every input file; the overall digest covers names relative to each corpus root and
-    contents, so it does not change when the project folder moves."""
-    files, lines = [], []
-    for root in corpus:
-        found = [root] if root.is_file() else _tree(root)
-        for f in found:
-            rel = f.relative_to(root) if f != root else Path(f.name)
-            # symlinks inside a corpus folder are not followed: one may lead outside the corpus (the
-            # loader refuses those) and one inside it is an alias of a file fingerprinted under its own name
-            inner_link = f != root and f.is_symlink()
-            if not inner_link and f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                sha = _sha256(f)
-                files.append({"path": _display_path(f), "sha256": sha, "bytes": f.stat().st_size})
-                lines.append(f"{rel.as_posix()}\t{sha}")
-    article_ids: list[str] = []
-    articles = data_dir / "articles.parquet"
-    if articles.is_file():
-        import pandas as pd
-
-        df = pd.read_parquet(articles)
-        if "article_id" in df.columns:
-            article_ids = sorted(str(a) for a in df["article_id"].dropna())
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
-    return {"sha256": digest, "files": files, "article_ids": article_ids}
-
-
-def table_counts(data_dir: Path) -> dict[str, int]:
-    import pyarrow.parquet as pq
-
-    return {
-        t: pq.read_metadata(data_dir / f"{t}.parquet").num_rows
-        for t in TABLES
-        if (data_dir / f"{t}.parquet").is_file()
-    }
-
-
-def data_headline(data_dir: Path, counts: dict[str, int]) -> str:
-    """'N alliances, newest event YYYY-MM-DD, M figures from K articles' from the data stage's tables."""
-    newest = None
-    path = data_dir / "alliances.parquet"
-    if path.is_file():
-        import pandas as pd
-
-        df = pd.read_parquet(path)
-        for col in ("start_date", "end_date", "when"):
-            if col in df.columns:
-                vals = sorted(str(v)[:10] for v in df[col].dropna() if ISO_DATE_RE.fullmatch(str(v)[:10]))
-                if vals:
-                    newest = vals[-1]
-                    break
-    n_all, n_fig, n_art = (counts.get(t, 0) for t in ("alliances", "figures", "articles"))
-    return (
-        f"{n_all} alliance{'s' if n_all != 1 else ''}"
-        + (f", newest event {newest}" if newest else "")
-        + f", {n_fig} figure{'s' if n_fig != 1 else ''} from {n_art} article{'s' if n_art != 1 else ''}"
-    )
-
-
-def package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {"python": platform.python_version()}
-    for dist in VERSIONED:
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = None
-    return versions
-
-
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
 
@@ -553,14 +306,14 @@ def _render_locked(params: RenderParams, staging: Path, target: Path, prog: _Pro
         "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "parameters": {
             "date": params.date,
-            "corpus": [_display_path(p) for p in params.corpus],
+            "corpus": [display_path(p) for p in params.corpus],
             "focus": params.focus,
             "since": params.since,
             "until": params.until,
             "jobs": params.jobs,
             "kernel_name": params.kernel_name,
             "force": params.force,
-            "notebooks_dir": _display_path(params.notebooks_dir),
+            "notebooks_dir": display_path(params.notebooks_dir),
         },
         "versions": package_versions(),
     }
