@@ -43,6 +43,14 @@ EXAMPLES = [
     "The Daily Charge newsletter lands in your inbox",
     "Sign up now!",
     "Home | Cars | Electric",
+    "Related: Why LFP cells are coming to Europe",
+    "What do you think - is swapping the future? Let us know below.",
+    "Follow",
+    "Font size: A A A",
+    "Sign up for our Europe briefing, every weekday morning.",
+    "Data: ACEA, national registration agencies",
+    "Companies",
+    "Nissan Motor Co., Ltd.",
 ]
 
 

@@ -72,6 +72,15 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("subscribe_widget", r".{0,80}\bnewsletters?\b.{0,200}(?:inbox|sign up|subscribe|free|every (?:day|week|friday|monday|morning))\b.{0,80}"),
         ("subscribe_widget", r"sign up(?: now| today| here| for free)?[.!]?|subscribe(?: now| today| here)?[.!]?"),
         ("nav_links", r"(?:[A-Za-z][\w&' .-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .-]{0,30}"),
+        ("related_links", r"(?:related|(?:read|see) (?:also|more|next))\s*:\s*.{1,160}|more (?:in|on) [A-Z][\w&' ,-]{1,40}"),
+        ("comments_widget", r"what do you think\b.{0,200}\b(?:let us know|comments?|below)\b.{0,80}"),
+        ("share_widget", r"follow|listen to (?:this )?(?:article|story)\b.{0,40}"),
+        ("page_controls", r"(?:font|text) size\s*:?.{0,20}|print this (?:article|page)|(?:increase|decrease) font"),
+        ("subscribe_widget", r"(?:subscribe to|sign up for)\b.{0,200}"),
+        ("caption", r"(?:data|source|sources)\s*:.{0,160}"),
+        # a sidebar of the companies in the story ("Companies" / "Renault SA" / "Follow")
+        ("tags", r"(?:companies|related companies|topics|tags)\s*:?"),
+        ("tags", r"[A-Z][\w&.'-]*(?: [\w&.'-]+){0,5},? (?:SA|S\.A\.|AG|SE|N\.?V\.|plc|PLC|Inc\.?|Corp\.?|Co\., ?Ltd\.?|Ltd\.?|LLC|GmbH|S\.p\.A\.)"),
     ]
 ]  # fmt: skip
 # All rules as one alternation, one group per rule: a full match names the first rule (in order) that matches
@@ -366,9 +375,14 @@ def _header_lines(lines: list[str], reasons: dict[int, str]) -> list[int]:
 def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: dict[str, str]) -> None:
     """Find breadcrumbs, section labels, title, subtitle and masthead among the lines before the body."""
     header = _header_lines(lines, reasons)
+    # a list with sentence-long items is a summary of the story ("• Capacity could reach up to 50 GWh"
+    # among "• Plant at Stellantis' Zaragoza site targeted to start production by end of 2026"), whose
+    # shorter items are not breadcrumbs either; breadcrumb items stay a few words long
+    highlights = any(_LIST_ITEM.match(lines[i]) and len(lines[i].split()) > 12 for i in header)
     for i in header:
         text = lines[i]
-        if (_LIST_ITEM.match(text) and len(text.split()) <= 12) or " > " in text:
+        n_words = len(text.split())
+        if (_LIST_ITEM.match(text) and n_words <= (4 if highlights else 12)) or " > " in text:
             reasons[i] = "breadcrumb"
         elif text.strip().lower().rstrip(":") in _KICKERS:
             reasons[i] = "section_label"

@@ -21,9 +21,11 @@ FIELDS = ("companies", "people", "alliance_pairs", "alliance_pairs_types", "figu
 
 
 def norm_text(text: str) -> str:
-    """Comparison form of a text (the gold file's convention): NFKC, straight quotes, single spaces."""
+    """Comparison form of a text (the gold file's convention): NFKC, straight quotes, single spaces; en and
+    em dashes read as hyphens, as `text.normalize_text` writes them into clean bodies."""
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = text.replace("\u2013", "-").replace("\u2014", "-")
     return re.sub(r"\s+", " ", text).strip()
 
 
