@@ -206,6 +206,21 @@ def test_money_value_in_usd():
             {("BMW", "Brilliance Auto", "joint_venture")},
         ),
         ("A collaborative venture between Kia and Ford could cut costs.", {("Ford", "Kia", "other")}),
+        # a venture named by apposition is the venture, not a partner: its parents are
+        (
+            "The loan goes to BlueOval SK, Ford's joint venture with SK On.",
+            {("Ford", "SK On", "joint_venture")},
+        ),
+        (
+            "The grant goes to StarPlus Energy, the battery joint venture between Stellantis and Samsung SDI.",
+            {("Samsung SDI", "Stellantis", "joint_venture")},
+        ),
+        # "Its" opening a sentence is the subject of the sentence before, not the most-named company
+        (
+            "General Motors reported results, and GM raised its outlook. Honda is building its own battery "
+            "supply. Its joint venture with LG Energy Solution is building a plant in Ohio.",
+            {("Honda", "LG Energy Solution", "joint_venture")},
+        ),
         # a trigger inside an aside about the last company ties it to the sentence's subject
         (
             "Ford works with SK On, its partner in a battery joint venture, and with Toyota, with which it "
@@ -235,7 +250,9 @@ def test_undated_article_leaves_relative_dates_unresolved():
 
 
 def test_a_venture_named_before_its_ownership_split_is_a_company():
-    found = companies("Kia Ford EV Systems, a 50:50 joint venture the two set up in 2023, hired 200 engineers.")
+    found = companies(
+        "Kia Ford EV Systems, a 50:50 joint venture the two set up in 2023, hired 200 engineers."
+    )
     assert "Kia Ford EV Systems" in found
 
 

@@ -35,12 +35,17 @@ _OBJECT_GAP_STOP = re.compile(
 _APPOSITIVE_ITS = re.compile(
     r",\s+(?:its|their|(?:with|in|through) which (?:it|they)(?: \w+)?)\s+[^,;()]*$", re.IGNORECASE
 )
+_OWN_BEFORE = re.compile(r"\b(?:its|their|our|his|her) own\s(?:[\w-]+\s){0,2}$", re.IGNORECASE)
+_OPENING_PRONOUN = re.compile(r"\s*(?:It|Its|It's)\b")
 _PRONOUN = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _THE_TWO = re.compile(
     r"\b(?:the two(?: \w+)?|both (?:companies|automakers|carmakers|firms|groups|partners|sides)|the partners|the pair)\b",
     re.IGNORECASE,
 )
 _ANAPHORIC = re.compile(r"\b(?:similar|likewise|also|followed|too|as well)\b", re.IGNORECASE)
+_VENTURE_APPOSITIVE = re.compile(
+    r"^,\s(?:its|their|the|a|an|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*)?'s)\s(?:[\w:/.-]+\s){0,3}?(?:joint[- ]venture|JV)\b"
+)
 _VENTURE_AFTER = re.compile(
     r"^\s*(?:(?:battery|cell|EV|electric|software|engine|charging|production|manufacturing|powertrain)\s)?"
     r"(?:joint[- ]venture|JV)\b",
@@ -97,6 +102,7 @@ def extract_alliances(
             and not _THE_TWO.search(body, s_start, s_end)
         ):
             continue
+        context["sentence_start"] = s_start
         for c_start, c_end in _clauses(body, s_start, s_end):
             clause_parties = [m for m in in_sentence if c_start <= m.start < c_end]
             events = _clause_events(
@@ -114,6 +120,7 @@ def extract_alliances(
             rows.extend(events)
             if events:
                 context["last_pair"] = (events[-1]["party_a"], events[-1]["party_b"])
+        context["prev_subject"] = _name(in_sentence[0]) if in_sentence else None
     rows.extend(_named_ventures(body, kb, parties_all, sentences, article_id))
     product_ends = [m.end for m in mentions if m.kind == "product"]
     for row in rows:
@@ -159,8 +166,10 @@ def _named_ventures(
 
 
 def _is_venture_name(body: str, m: Mention) -> bool:
-    """'the Ultium Cells battery joint venture': the venture itself, not one of the partners."""
-    return bool(_VENTURE_AFTER.match(body[m.end : m.end + 40]))
+    """'the Ultium Cells battery joint venture', 'L-H Battery, its joint venture with LG Energy Solution',
+    'BlueOval SK, Ford's joint venture with SK On': the venture itself, not one of the partners."""
+    after = body[m.end : m.end + 80]
+    return bool(_VENTURE_AFTER.match(after) or _VENTURE_APPOSITIVE.match(after))
 
 
 def _salience(parties: list[Mention]) -> list[tuple[int, str]]:
@@ -236,6 +245,8 @@ def _clause_events(
     for type_, t_start, t_end in sorted(triggers, key=lambda t: t[1]):
         if negation and c_start + negation.start() < t_start:
             continue
+        if _OWN_BEFORE.search(body, max(c_start, t_start - 40), t_start):
+            continue  # "pressing ahead with its own battery supply": nobody else's
         pairs, how = _parties_for(
             body, t_start, t_end, groups, parties, sentence_parties, coref, salience, c_end
         )
@@ -296,6 +307,9 @@ def _implicit_parties(
     names = sorted({_name(m) for m in parties})
     if len(names) == 1 and (_PRONOUN.search(before) or _ANAPHORIC.search(body[c_start : t_start + 60])):
         subject = _salient_at(salience, t_start)
+        if c_start == context.get("sentence_start") and _OPENING_PRONOUN.match(before):
+            # "Honda is pressing ahead. Its joint venture with LG ...": the subject of the sentence before
+            subject = context.get("prev_subject") or subject
         if subject and subject != names[0]:
             return [(subject, names[0])], "coref"
     return [], "pair"
