@@ -206,6 +206,17 @@ def test_money_value_in_usd():
             {("BMW", "Brilliance Auto", "joint_venture")},
         ),
         ("A collaborative venture between Kia and Ford could cut costs.", {("Ford", "Kia", "other")}),
+        # a group after "from"/"to" each deal with the subject, here a pronoun; they are not partners
+        (
+            "Volvo Cars sells cars. Its plans are set: it buys battery cells from CATL and LG Energy Solution.",
+            {("CATL", "Volvo Cars", "supply"), ("LG Energy Solution", "Volvo Cars", "supply")},
+        ),
+        ("Kia and Ford began discussing a joint small car in May.", {("Ford", "Kia", "joint_development")}),
+        # a wholly owned unit acts through its parent (Saft -> TotalEnergies)
+        (
+            "Stellantis and Saft founded a battery joint venture in 2020.",
+            {("Stellantis", "TotalEnergies", "joint_venture")},
+        ),
         # a venture named by apposition is the venture, not a partner: its parents are
         (
             "The loan goes to BlueOval SK, Ford's joint venture with SK On.",

@@ -36,6 +36,7 @@ _APPOSITIVE_ITS = re.compile(
     r",\s+(?:its|their|(?:with|in|through) which (?:it|they)(?: \w+)?)\s+[^,;()]*$", re.IGNORECASE
 )
 _OWN_BEFORE = re.compile(r"\b(?:its|their|our|his|her) own\s(?:[\w-]+\s){0,2}$", re.IGNORECASE)
+_DIRECTED_TAIL = re.compile(r"\b(?:from|to)\s+(?:[\w'-]+\s+){0,2}?$|\b(?:from|to)\s*$")
 _OPENING_PRONOUN = re.compile(r"\s*(?:It|Its|It's)\b")
 _PRONOUN = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _THE_TWO = re.compile(
@@ -305,13 +306,22 @@ def _implicit_parties(
     ):
         return [context["last_pair"]], "coref"
     names = sorted({_name(m) for m in parties})
-    if len(names) == 1 and (_PRONOUN.search(before) or _ANAPHORIC.search(body[c_start : t_start + 60])):
+    # one partner named, or a group that all comes after a directed trigger ("from A and B")
+    group_after = (
+        len(names) > 1
+        and all(m.start >= t_end for m in parties)
+        and _DIRECTED_TAIL.search(body, t_start, min(m.start for m in parties))
+    )
+    if (len(names) == 1 or group_after) and (
+        _PRONOUN.search(before) or _ANAPHORIC.search(body[c_start : t_start + 60])
+    ):
         subject = _salient_at(salience, t_start)
         if c_start == context.get("sentence_start") and _OPENING_PRONOUN.match(before):
             # "Honda is pressing ahead. Its joint venture with LG ...": the subject of the sentence before
             subject = context.get("prev_subject") or subject
-        if subject and subject != names[0]:
-            return [(subject, names[0])], "coref"
+        pairs = [(subject, name) for name in names if subject and subject != name]
+        if pairs:
+            return pairs, "coref"
     return [], "pair"
 
 
@@ -399,6 +409,10 @@ def _parties_for(
         if pairs:
             return pairs, "link"
     if linked_after and len(linked_after) >= 2:
+        if subject is None and _DIRECTED_TAIL.search(body, t_start, linked_after[0].start):
+            # "it buys battery cells from CATL and LG Energy Solution": each supplies the subject; they
+            # are not partners of each other (the subject, a pronoun, is resolved by _implicit_parties)
+            return [], "directed"
         return _pairs_within(linked_after), "coordination"
     if subject and len(subject) >= 2 and (not linked_after):
         head = _head_of_objects(body, before_groups, subject)
