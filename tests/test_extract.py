@@ -274,3 +274,37 @@ def test_the_venture_is_the_venture_the_article_named():
     )
     row = next(f for f in facts(body)["figures"] if f["value"] == 300)
     assert (row["market"], row["market_kind"]) == ("Kia Ford EV Systems", "company")
+
+
+@pytest.mark.parametrize(
+    ("body", "value", "market"),
+    [
+        # "its" speaks of the clause's subject, not the last company named before it
+        (
+            "Kia Ford EV Systems, the battery company Kia set up with Ford, will cut 40% of its staff.",
+            40,
+            "Kia Ford EV Systems",
+        ),
+        # "the plant", "of the company", "in the venture": the venture the article named
+        (
+            "Kia Ford EV Systems, a 50:50 joint venture of Kia and Ford, opened in 2023. "
+            "The plant was designed for up to 30 gigawatt-hours of cells a year.",
+            30,
+            "Kia Ford EV Systems",
+        ),
+        (
+            "Kia Ford EV Systems, a 50:50 joint venture of Kia and Ford, opened in 2023. Kia now owns 60% of the company.",
+            60,
+            "Kia Ford EV Systems",
+        ),
+        # nothing named in or near the sentence: the market the story is about
+        (
+            "Sales in Germany rose in 2024 as Germany cut taxes.\n\nRegistrations of electric cars fell 5.9% to 380,000 vehicles.",
+            380000,
+            "Germany",
+        ),
+    ],
+)
+def test_figures_bind_to_the_venture_or_the_story_market(body, value, market):
+    rows = [f for f in facts(body)["figures"] if f["value"] == value]
+    assert rows and rows[0]["market"] == market, facts(body)["figures"]

@@ -54,7 +54,14 @@ _COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECA
 _COMPANY_ANAPHOR = re.compile(
     r"\b(?:it|its|their|the (?:company|group|carmaker|automaker|firm|manufacturer)(?:'s)?)\b", re.IGNORECASE
 )
-_VENTURE_ANAPHOR = re.compile(r"\bthe (?:joint[- ])?venture\b|\bthe JV\b", re.IGNORECASE)
+_VENTURE_ANAPHOR = re.compile(
+    r"\bthe (?:joint[- ])?venture\b|\bthe JV\b|\bthe (?:[A-Z][\w-]+ |two |new |battery )?(?:plants?|factory|gigafactory)\b",
+    re.IGNORECASE,
+)
+_VENTURE_TARGET = re.compile(
+    r"\s*(?:(?:stake|holding|interest|share)\s+)?(?:in|of|into)\s+the\s+(?:joint[- ])?(?:venture|company|JV)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"(?:;|,\s(?:while|whereas|but|although|though|and)\s|\s[\u2013\u2014-]\s)")
 _INVESTMENT = re.compile(r"\b(?:invest|stake|check|fund|capital|rescue)", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:currently|now|today|at present|so far this year)\b", re.IGNORECASE)
@@ -297,11 +304,15 @@ def _bind_from_context(
                 return best.canonical, "market"
             return (best.company or best.canonical), "company"
     counts: dict[str, int] = {}
+    places: dict[str, int] = {}
     for m in mentions:
-        if m.kind == "company" and m.start < cand.start:
-            counts[m.canonical] = counts.get(m.canonical, 0) + 1
+        if m.start < cand.start and m.kind in ("company", "place"):
+            tally = counts if m.kind == "company" else places
+            tally[m.canonical] = tally.get(m.canonical, 0) + 1
     if counts and not is_share:
         return max(counts, key=lambda name: (counts[name], name)), "company"
+    if places:  # a share, or a count in a story about a market: the market the article is about
+        return max(places, key=lambda name: (places[name], name)), "market"
     return None, None
 
 
@@ -340,11 +351,21 @@ def _bind(
         ]
         if target:
             return (target[0].company or target[0].canonical), "company"
+        if kb is not None and _VENTURE_TARGET.match(body, cand.end, s_end):
+            # "owns 45% of the company", "invested 5.1 billion yuan in the venture": the venture named before
+            venture = _last_venture(mentions, s_start, kb)
+            if venture is not None:
+                return venture, "company"
     before_text = body[max(s_start, cand.start - 50) : cand.start]
     if _COMPANY_POSSESSIVE.search(after[:60]) or _COMPANY_POSSESSIVE.search(before_text):
+        # "its" speaks of the clause's subject: "Novo Energy, the company Volvo set up with Northvolt,
+        # will cut 50% of its workforce" -> Novo Energy
+        clause_start = _clause_start(body, s_start, cand.start)
         before = [c for c in companies if c.end <= cand.start]
+        subject = [c for c in before if c.start >= clause_start]
         if before:
-            return (before[-1].company or before[-1].canonical), "company"
+            chosen = subject[0] if subject else before[-1]
+            return (chosen.company or chosen.canonical), "company"
     if not is_share and not any(c.end <= cand.start for c in companies):
         if kb is not None and _VENTURE_ANAPHOR.search(body, s_start, cand.start):
             # "The venture employs more than 300 engineers": the venture the article named before
