@@ -150,6 +150,8 @@ def test_ev_market_share_is_bound_to_its_market_and_a_change_is_not_a_share():
             800000,
             "Hyundai",
         ),
+        # "N% for X" in a list of rates is X's rate
+        ("Duties range from 7.8% for Tesla to 17.0% for BYD and 35.3% for SAIC.", 17.0, "BYD"),
         # money invested goes to its recipient
         ("Toyota agreed to write Pony.ai a check for more than $400 million.", 400e6, "Pony.ai"),
     ],

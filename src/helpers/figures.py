@@ -69,6 +69,7 @@ _INVEST_TARGET = re.compile(r"^\s*(?:\w+ ){0,3}?(?:in|into|for|of)\s+(?:its\s+|t
 # "holds about 5% of Mazda", "a 26.4% stake in Renault do Brasil": the company after the figure owns it
 _STAKE_TARGET = re.compile(
     r"^\s*(?:(?:stake|holding|interest|share|equity stake|minority stake)\s+)?(?:in|of)\s+(?:its\s+|the\s+)?$"
+    r"|^\s*for\s+$"  # "rates range from 7.8% for Tesla to 17.0% for BYD"
 )
 
 
