@@ -153,6 +153,10 @@ def _month_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
                 day2 = int(r["d2"]) if r["d2"] else None
                 year = int(r["y"]) if r["y"] else None
                 end = r.end()
+    if year is None:
+        ry = _MON_REL_YEAR.match(body, end)  # "in April last year", "March 3 next year"
+        if ry:
+            year, end = ("rel", {"last": -1, "next": 1, "this": 0}[ry["rel"].lower()]), ry.end()
     start = s
     lo = max(0, s - 30)
     if day is None:
@@ -177,17 +181,21 @@ def _month_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
             lst = _LIST_LEFT.search(body, lo, s)
             if not (lst and _MONTH_SEARCH.search(body, max(0, lst.start() - 12), lst.start())):
                 return None
-    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+    if isinstance(year, int) and not MIN_YEAR <= year <= MAX_YEAR:
         return None
     if day is not None:
-        if not 1 <= day <= _days_in(mon, year) or (
-            day2 is not None and not day < day2 <= _days_in(mon, year)
+        known = year if isinstance(year, int) else None
+        if not 1 <= day <= _days_in(mon, known) or (
+            day2 is not None and not day < day2 <= _days_in(mon, known)
         ):
             return None
         if day2 is not None:
             return start, end, ("dayrange", year, mon, day, day2)
         return start, end, ("day", year, mon, day, which)
     return start, end, ("month", year, mon, which)
+
+
+_MON_REL_YEAR = re.compile(r"\s+(?:of\s+)?(?P<rel>last|next|this)\s+year\b", re.IGNORECASE)
 
 
 def _days_in(month: int, year: int | None) -> int:
