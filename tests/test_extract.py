@@ -58,6 +58,17 @@ def test_people_with_role_and_organisation():
         ("Kia's chief is Ho Sung Song, its CEO. Sean Yoon, Kia's head of design, spoke.", {"Sean Yoon"}),
         ("The venture will be run by co-chief executives Anna Berg, a Volvo veteran.", {"Anna Berg"}),
         ("Maria Klein, the BMW board member responsible for China, said so.", {"Maria Klein"}),
+        (
+            "Kia brand chief Lena Ortiz said so. Group chief executive Omar Haddad agreed.",
+            {"Lena Ortiz", "Omar Haddad"},
+        ),
+        ("Lena Ortiz, who returned as Kia chief executive in April, said so.", {"Lena Ortiz"}),
+        (
+            "Omar Haddad, who comes from Volvo, has been appointed chief executive, with Lena Ortiz as chief "
+            "operating officer.",
+            {"Omar Haddad", "Lena Ortiz"},
+        ),
+        ("Before President-elect Lena Ortiz takes office, nothing changes.", {"Lena Ortiz"}),
     ],
 )
 def test_people_named_beside_more_kinds_of_title(body, expected):

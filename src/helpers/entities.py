@@ -49,7 +49,14 @@ _TOKEN = rf"(?:[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)?|[{_UP}]{{2}}(?=\s)|[{_UP}]
 _NAME = rf"{_TOKEN}(?: [{_UP}]\.)?(?: (?:van |de |von |da )?{_TOKEN}){{1,2}}(?!\w)"
 _NAME_RE = re.compile(_NAME)
 _NAME_AFTER_ROLE = re.compile(rf",? ({_NAME})")
-_NAME_BEFORE_ROLE = re.compile(rf"(?<!\w)({_NAME}),\s(?:the\s|its\s|their\s)?$")  # not "CEO. Shilpan Amin"
+# "Makoto Uchida, Nissan's president", "Hakan Samuelsson, who returned as Volvo Cars chief executive", "Philippe
+# Divry, who comes from Volvo, has been appointed chief executive", "with Krishnan Sundararajan as COO"; the name
+# is not glued to a word before it ("CEO. Shilpan Amin" is not "O. Shilpan Amin")
+_NAME_BEFORE_ROLE = re.compile(
+    rf"(?<!\w)({_NAME})(?:,\s(?:the\s|its\s|their\s)?|,\swho\s(?:[\w'-]+\s){{1,4}}?as\s(?:the\s)?"
+    r"|(?:,\swho\s[^,]{1,60},)?\s(?:has been|had been|was|is|will be)\s(?:appointed|named|promoted)(?:\sas|\sto)?\s"
+    r"|\sas\s(?:the\s|its\s|their\s)?)$"
+)
 _OF_AT = re.compile(r"(?:,? (?:of|at) (?:the )?)")
 _NOT_NAME_WORDS = {
     "The", "This", "That", "In", "On", "At", "As", "For", "And", "But", "With", "Both", "When", "While", "After",
