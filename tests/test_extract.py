@@ -219,6 +219,7 @@ def test_money_value_in_usd():
             {("BMW", "Brilliance Auto", "joint_venture")},
         ),
         ("A collaborative venture between Kia and Ford could cut costs.", {("Ford", "Kia", "other")}),
+        ("Kia has a second battery venture in the state with SK On.", {("Kia", "SK On", "joint_venture")}),
         # a group after "from"/"to" each deal with the subject, here a pronoun; they are not partners
         (
             "Volvo Cars sells cars. Its plans are set: it buys battery cells from CATL and LG Energy Solution.",
