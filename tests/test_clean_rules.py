@@ -6,7 +6,7 @@ The reference is the plain loop: the first rule of LINE_RULES that matches the w
 from __future__ import annotations
 
 from helpers import config
-from helpers.clean import _ABOUT_PROMO, _AUTHOR_BIO, LINE_RULES, classify_line
+from helpers.clean import _ABOUT_PROMO, _ABOUT_PUBLICATION, _AUTHOR_BIO, LINE_RULES, classify_line
 from helpers.text import normalize_text
 
 # One line per rule, in LINE_RULES order, that this rule (and no earlier one) matches.
@@ -46,10 +46,15 @@ EXAMPLES = [
     "Related: Why LFP cells are coming to Europe",
     "What do you think - is swapping the future? Let us know below.",
     "Follow",
+    "Follow Motor Ledger on LinkedIn",
     "Font size: A A A",
     "Sign up for our Europe briefing, every weekday morning.",
     "Data: ACEA, national registration agencies",
     "Companies",
+    "Updated 2 hours ago",
+    "Published 27 June 2023, 09:15 GMT",
+    "Written by Dispatch staff",
+    "Comments (3)",
     "Nissan Motor Co., Ltd.",
 ]
 
@@ -64,7 +69,7 @@ def _reference(line: str, position: float = 1.0) -> str | None:
                 return reason
     if position >= 0.5 and _AUTHOR_BIO.match(stripped):
         return "author_bio"
-    if position >= 0.5 and _ABOUT_PROMO.match(stripped):
+    if position >= 0.5 and (_ABOUT_PROMO.match(stripped) or _ABOUT_PUBLICATION.match(stripped)):
         return "promo"
     return None
 
@@ -105,3 +110,39 @@ def test_classify_line_equals_the_rule_by_rule_loop():
                 assert classify_line(variant, position) == _reference(variant, position), repr(variant)
                 checked += 1
     assert checked > 5000
+
+
+# --- the page's header and foot, through clean_article ------------------------------------------------------
+
+
+def _clean(raw: str, **meta: str):
+    from helpers.clean import clean_article
+    from helpers.corpus import Article
+
+    return clean_article(Article("0" * 16, "x.txt", raw, "txt", len(raw.encode()), meta))
+
+
+STORY = (
+    "Kia and Ford said on Tuesday they would build electric vans together in Spain from 2026, the first "
+    "product of a partnership the two carmakers announced last year.\n\nThe vans will share a platform."
+)
+
+
+def test_a_masthead_and_a_section_label_above_the_headline_are_neither_title_nor_subtitle():
+    raw = "VAN WORLD - International Edition\nAUTOS & MOBILITY\nKia and Ford to build electric vans in Spain\n\n"
+    out = _clean(raw + STORY, source="Van World")
+    assert out.title == "Kia and Ford to build electric vans in Spain" and out.subtitle is None
+    assert [r for _, _, r in out.removed][:2] == ["masthead", "section_label"]
+
+
+def test_breadcrumb_trails_with_slashes_or_guillemets_are_not_titles():
+    for trail in ("Home / Autos / Technology", "Companies › Kia"):
+        out = _clean(f"{trail}\nKia and Ford to build electric vans in Spain\n\n{STORY}")
+        assert out.title == "Kia and Ford to build electric vans in Spain", trail
+
+
+def test_the_publication_named_under_the_title_or_at_the_foot_is_furniture():
+    raw = f"Kia and Ford to build electric vans in Spain\nVan World - Fleets & Logistics\n\n{STORY}\n\nVan World\n"
+    out = _clean(raw, source="Van World")
+    assert out.subtitle is None and "Van World" not in out.body
+    assert sorted(r for _, _, r in out.removed) == ["masthead", "masthead", "title"]

@@ -1,12 +1,17 @@
 """The extractor on hand-annotated articles beside the seeds, in tests/fixtures/<set>/ (gold.json each).
 
-- ``unseen``: 19 articles written for an independent evaluation in session 1; later sessions improved the
-  extractor while looking at its errors there, so it is now a development set.
-- ``heldout``: 12 articles written by a second annotator in session 4 (2026-12-07) after the session's
-  changes to figures and alliances; its first scores were measured before anything was tuned on it, and
-  only its cleaning errors (boilerplate kept, story lines cut) were mended since.
+Three sets, each written by a different annotator pass, never special-cased by the code:
 
-The floors are regression guards set just under the measured scores (see the issue's closing notes); the
+- ``unseen`` (19 articles, session 1): an independent evaluation at first; later sessions improved the
+  extractor while looking at its errors, so it is a development set now.
+- ``heldout`` (12 articles, session 4): first scored before anything was tuned on it (figures 0.472, pairs
+  0.571, pairs+type 0.409); session 4 then mended what its errors showed, so it is a development set too.
+- ``final`` (10 articles, session 4): scored once as a held-out set (before: the code at the session's start;
+  after: the session's extraction changes); session 4 then mended only its cleaning and metadata errors
+  (page furniture, mastheads), never its extraction errors. A later session should write a fresh set before
+  tuning on it.
+
+The floors are regression guards set just under the measured scores (`tools/score_sets.py` prints them); the
 goal is to raise them, never to lower them to make a change pass.
 """
 
@@ -25,18 +30,26 @@ FLOORS = {
     "unseen": {
         "companies": 0.95,
         "people": 0.95,
-        "alliance_pairs": 0.85,
-        "alliance_pairs_types": 0.7,
-        "figures": 0.72,
-        "dates": 0.88,
+        "alliance_pairs": 0.87,
+        "alliance_pairs_types": 0.74,
+        "figures": 0.74,
+        "dates": 0.89,
     },
     "heldout": {
-        "companies": 0.9,
+        "companies": 0.92,
+        "people": 0.97,
+        "alliance_pairs": 0.78,
+        "alliance_pairs_types": 0.62,
+        "figures": 0.58,
+        "dates": 0.9,
+    },
+    "final": {
+        "companies": 0.95,
         "people": 0.83,
-        "alliance_pairs": 0.55,
-        "alliance_pairs_types": 0.38,
-        "figures": 0.45,
-        "dates": 0.87,
+        "alliance_pairs": 0.68,
+        "alliance_pairs_types": 0.44,
+        "figures": 0.65,
+        "dates": 0.84,
     },
 }
 SETS = sorted(FLOORS)
@@ -62,9 +75,11 @@ def test_cleaning(annotated):
     arts = tables["articles"]
     lost, kept_boiler = [], []
     for g in gold:
-        body = norm_text(arts[arts["path"].str.endswith(g["file"])].iloc[0]["body"])
+        raw_body = arts[arts["path"].str.endswith(g["file"])].iloc[0]["body"]
+        body, body_lines = norm_text(raw_body), {norm_text(line) for line in raw_body.split("\n")}
         lost += [sentence for sentence in g["must_keep"] if norm_text(sentence) not in body]
-        kept_boiler += [line for line in g["boilerplate"] if norm_text(line) in body]
+        # a furniture line is kept when it is still a line of the body ("Autos Asia Wire" may stay in a dateline)
+        kept_boiler += [line for line in g["boilerplate"] if norm_text(line) in body_lines]
     assert lost == [], lost  # nothing of the story is ever cut
     assert kept_boiler == [], kept_boiler  # every annotated boilerplate line is removed
 

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as _date
+from functools import lru_cache
 
 from .corpus import Article
 from .text import normalize_text
@@ -49,7 +50,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("related_links", r"(?:read|see)\s+(?:also|more|next)\s*:?.{0,0}"),
         ("related_links", r"(?:also read|related(?: articles| stories| posts| news| coverage| reading)?|further reading|more coverage|previously on .{1,60}|recommended(?: for you)?|more from .{1,40}|you may also like|trending(?: now)?|most read|popular)\s*:?"),
         ("share_widget", r"(?:share(?: this(?: article| story| post)?)?(?: on)?|tweet|pin it|copy link|print|email|e-mail|facebook|twitter|x|linkedin|whatsapp|reddit|telegram|flipboard)\s*:?"),
-        ("share_widget", r"(?:share|follow us)(?: on)?\s*:?\s*(?:facebook|twitter|x|linkedin|whatsapp|email|[,|/ ])+"),
+        ("share_widget", r"(?:share(?: this(?: article| story| post)?)?|follow us)(?: on)?\s*:?\s*(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|wechat|weibo|telegram|reddit|threads|bluesky|copy link|print|[,|/ ·])+"),
         ("subscribe_widget", r"(?:subscribe|sign up|join)\b.{0,120}(?:newsletter|news|updates|inbox|free|today|event|alerts?)\b.{0,40}"),
         ("subscribe_widget", r"(?:get|receive) (?:the latest|our).{0,80}(?:newsletter|inbox|updates)\b.{0,40}"),
         ("subscribe_widget", r"follow us on .{0,80}"),
@@ -71,15 +72,20 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("caption", r"(?:chart|graphic|graph|infographic|map|table|figure|video|watch)\s*:.{0,160}"),
         ("subscribe_widget", r".{0,80}\bnewsletters?\b.{0,200}(?:inbox|sign up|subscribe|free|every (?:day|week|friday|monday|morning))\b.{0,80}"),
         ("subscribe_widget", r"sign up(?: now| today| here| for free)?[.!]?|subscribe(?: now| today| here)?[.!]?"),
-        ("nav_links", r"(?:[A-Za-z][\w&' .-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .-]{0,30}"),
+        ("nav_links", r"(?:[A-Za-z][\w&' .:-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .:-]{0,30}"),
         ("related_links", r"(?:related|(?:read|see) (?:also|more|next))\s*:\s*.{1,160}|more (?:in|on) [A-Z][\w&' ,-]{1,40}"),
         ("comments_widget", r"what do you think\b.{0,200}\b(?:let us know|comments?|below)\b.{0,80}"),
-        ("share_widget", r"follow|listen to (?:this )?(?:article|story)\b.{0,40}"),
+        ("share_widget", r"follow(?: @\w+)?|listen to (?:this )?(?:article|story)\b.{0,40}|listen(?:\s*[·|:-]?\s*\d+\s*min(?:ute)?s?)?"),
+        ("subscribe_widget", r"follow .{1,60} on (?:linkedin|x|twitter|facebook|instagram|wechat|weibo|youtube|threads|bluesky)\b.{0,20}|(?:get|receive) .{1,80}\bin your inbox\b.{0,40}"),
         ("page_controls", r"(?:font|text) size\s*:?.{0,20}|print this (?:article|page)|(?:increase|decrease) font"),
         ("subscribe_widget", r"(?:subscribe to|sign up for)\b.{0,200}"),
         ("caption", r"(?:data|source|sources)\s*:.{0,160}"),
         # a sidebar of the companies in the story ("Companies" / "Renault SA" / "Follow")
         ("tags", r"(?:companies|related companies|topics|tags)\s*:?"),
+        ("dateline", r"updated\s+\d+\s+(?:minutes?|mins?|hours?|hrs?|days?)\s+ago"),
+        ("dateline", rf"(?:(?:published|posted|updated|last updated)\s*:?\s*)?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:\d{{1,2}}\s+{_MONTH_RE},?\s+(?:19|20)\d\d|{_MONTH_RE}\s+\d{{1,2}},?\s+(?:19|20)\d\d)(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?"),
+        ("byline", r"(?:written |posted |reported )?by (?:the )?[\w .'-]{0,30}\b(?:staff|team|desk|editors|reporters)"),
+        ("comments_widget", r"comments?\s*\(\d+\)|(?:log ?in|sign in|register) to (?:join|comment|reply|read)\b.{0,60}"),
         ("tags", r"[A-Z][\w&.'-]*(?: [\w&.'-]+){0,5},? (?:SA|S\.A\.|AG|SE|N\.?V\.|plc|PLC|Inc\.?|Corp\.?|Co\., ?Ltd\.?|Ltd\.?|LLC|GmbH|S\.p\.A\.)"),
     ]
 ]  # fmt: skip
@@ -135,6 +141,12 @@ _ABOUT_PROMO = re.compile(
     r"leading|founded|headquartered|is a (?:global|leading))\b",
     re.IGNORECASE,
 )
+# "Battery Tech Dispatch is an independent trade publication ...", "Auto Brief is published by ...": the page
+# describing its publication (at the foot of a page only, like _ABOUT_PROMO)
+_ABOUT_PUBLICATION = re.compile(
+    r"^(?:[A-Z][\w&'.-]*\s){1,5}(?:is|are)\s(?:(?:an?|the)\s(?:[\w-]+\s){0,4}(?:publication|magazine|newsletter|"
+    r"news (?:site|service|outlet|agency)|website|journal)\b|published by\b)"
+)
 _LIST_ITEM = re.compile(r"^[-*•·]\s+\S")
 _FOOTER_STARTERS = {"byline_label", "comments_widget", "press_release"}
 # Press-release tails: "About Stellantis", "Forward-Looking Statements", "Media contacts:", "SOURCE Stellantis N.V."
@@ -181,7 +193,7 @@ def classify_line(line: str, position: float = 1.0) -> str | None:
                 return LINE_RULES[m.lastindex - 1][0]
     if position >= 0.5 and _AUTHOR_BIO.match(stripped):
         return "author_bio"
-    if position >= 0.5 and _ABOUT_PROMO.match(stripped):
+    if position >= 0.5 and (_ABOUT_PROMO.match(stripped) or _ABOUT_PUBLICATION.match(stripped)):
         return "promo"
     return None
 
@@ -283,6 +295,13 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
         in_related = reason == "related_links"
         if reason is None and repeated and line in repeated:
             reason = "repeated_in_source"
+        if (
+            reason is None
+            and i / n_lines >= 0.5
+            and meta.get("source")
+            and line.strip().lower() == meta["source"].lower()
+        ):
+            reason = "masthead"  # the publication's name on a line of its own at the foot (the top: _header)
         if reason is None:
             reason = _byline(line, out)
         if reason:
@@ -355,6 +374,42 @@ def _is_masthead(line: str) -> bool:
     return all(w[0].isupper() or w.lower() in _JOINERS for w in words) and words[0][0].isupper()
 
 
+def _is_breadcrumb_trail(line: str) -> bool:
+    """'Home > EV > Batteries', 'Home / Autos / Technology', 'Companies › Daimler': short steps, separated."""
+    if " > " in line:
+        return True
+    steps = re.split(r"\s(?:/|›|»)\s", line)
+    return len(steps) >= 2 and all(1 <= len(step.split()) <= 3 for step in steps)
+
+
+def _is_section_label(line: str) -> bool:
+    """A label above the headline: one or two words, or a few in capitals ("Market Data", "AUTOS & MOBILITY")."""
+    words = line.split()
+    return len(words) < 3 or (len(words) <= 4 and line.isupper())
+
+
+def _is_leading_masthead(line: str, meta: dict[str, str]) -> bool:
+    """The publication's name as the page's first line: the sidecar's source or a known publication, maybe
+    followed by an edition ("Shanghai Auto Daily | English Edition")."""
+    head = _SEPARATOR.split(line)[0].strip()
+    if not _is_masthead(line) and not head.isupper():
+        return False
+    if meta.get("source") and head.lower() == meta["source"].lower():
+        return True
+    return head in _publication_names()
+
+
+@lru_cache(maxsize=1)
+def _publication_names() -> frozenset[str]:
+    """Names and aliases of the publications in data/reference/publications.csv."""
+    from .knowledge import load_knowledge
+
+    kb = load_knowledge()
+    return frozenset(
+        text for text, entries in kb.surface.items() if any(e.kind == "publication" for e in entries)
+    )
+
+
 def _header_lines(lines: list[str], reasons: dict[int, str]) -> list[int]:
     """Lines before the body: up to the first paragraph (a long line, or a sentence followed by a blank line)."""
     header: list[int] = []
@@ -382,11 +437,20 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
     for i in header:
         text = lines[i]
         n_words = len(text.split())
-        if (_LIST_ITEM.match(text) and n_words <= (4 if highlights else 12)) or " > " in text:
+        if (_LIST_ITEM.match(text) and n_words <= (4 if highlights else 12)) or _is_breadcrumb_trail(text):
             reasons[i] = "breadcrumb"
         elif text.strip().lower().rstrip(":") in _KICKERS:
             reasons[i] = "section_label"
     rest = [i for i in header if i not in reasons]
+    # above the headline: the publication's name ("Battery Tech Dispatch", "AUTO BRIEF - International Edition")
+    # and short section labels ("Market Data", "AUTOS & MOBILITY")
+    while rest and _is_leading_masthead(lines[rest[0]], meta):
+        reasons[rest[0]] = "masthead"
+        out.source = out.source or _SEPARATOR.split(lines[rest[0]])[0].strip()
+        rest = rest[1:]
+    while len(rest) > 1 and _is_section_label(lines[rest[0]]) and len(lines[rest[1]].split()) >= 3:
+        reasons[rest[0]] = "section_label"
+        rest = rest[1:]
     known_title = meta.get("title")
     if known_title:
         for i in rest:
@@ -414,6 +478,9 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
             text = lines[i]
             if text.lower() == out.title.lower() or text.lower().lstrip("-*•· ") == out.title.lower():
                 reasons[i] = "title_repeat"
+            elif _is_leading_masthead(text, meta):  # "Battery Europe Report - Cells & Plants" under the title
+                reasons[i] = "masthead"
+                out.source = out.source or _SEPARATOR.split(text)[0].strip()
             elif (
                 out.subtitle is None
                 and len(text.split()) >= 6
