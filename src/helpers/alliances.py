@@ -15,17 +15,14 @@ from bisect import bisect_left
 
 from .entities import Mention, constituent_companies
 from .knowledge import Knowledge, lower_same_length
-from .text import sentence_at
+from .text import COMPANY_NOUN, sentence_at
 
 _CLAUSE_SPLIT = re.compile(
     r";\s+|,\s+(?:and|but|while|whereas)\s+(?=[A-Z]|the\b|it\b|its\b|they\b|he\b|she\b)|:\s+"
 )
 _GROUP_JOIN = re.compile(r"^(?:\s*(?:,|and|&|,\s*and|as well as)\s*)$")
 _LINK_AFTER = re.compile(r"\b(?:with|between|to|from|in|into|by|of|for|on|and)\s+(?:\w+\s+){0,3}?$")
-_COREF = re.compile(
-    r"\b(?:the (?:\w+ )?(?:company|automaker|carmaker|automobile manufacturer|firm|group|manufacturer)(?:'s)?)(?=\W)",
-    re.IGNORECASE,
-)
+_COREF = re.compile(rf"\b(?:the (?:\w+ )?{COMPANY_NOUN}(?:'s)?)(?=\W)", re.IGNORECASE)
 # Words between a company and a group after it that make the group a subject of its own, not an object
 _OBJECT_GAP_STOP = re.compile(
     r"[,;:(\u2013\u2014]|\b(?:said|says|say|told|tells|announced|announces|reported|reports|added|confirmed|"

@@ -16,6 +16,7 @@ from functools import lru_cache
 from .entities import Mention
 from .knowledge import Knowledge, lower_pattern, lower_same_length
 from .scan import PatternScanner
+from .text import COMPANY_NOUN
 
 # A number not glued to a word, a period or a dash before it. The check looks back from the first digit
 # (not ahead of it) so the pattern starts with \d and the regex engine can skip to digits quickly.
@@ -51,9 +52,7 @@ _MARKET_AFTER = re.compile(
 _COMPANY_POSSESSIVE = re.compile(r"\b(?:the company's|its|their)\b", re.IGNORECASE)
 # A company named by a pronoun or a common noun ("In November it said it would cut 9,000 jobs", "The group
 # wants to offer more than 40 new models in China"): the company of the sentences before.
-_COMPANY_ANAPHOR = re.compile(
-    r"\b(?:it|its|their|the (?:company|group|carmaker|automaker|firm|manufacturer)(?:'s)?)\b", re.IGNORECASE
-)
+_COMPANY_ANAPHOR = re.compile(rf"\b(?:it|its|their|the {COMPANY_NOUN}(?:'s)?)\b", re.IGNORECASE)
 _VENTURE_ANAPHOR = re.compile(
     r"\bthe (?:joint[- ])?venture\b|\bthe JV\b|\bthe (?:[A-Z][\w-]+ |two |new |battery )?(?:plants?|factory|gigafactory)\b",
     re.IGNORECASE,

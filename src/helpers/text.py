@@ -80,6 +80,10 @@ def normalize_text(text: str) -> str:
 
 
 # Abbreviations after which a period does not end a sentence.
+# The common nouns that stand for a company already named ("the company", "the Japanese carmaker"): one list
+# for the figure binder and the alliance party resolver.
+COMPANY_NOUN = r"(?:company|automaker|carmaker|automobile manufacturer|firm|group|manufacturer)"
+
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs", "etc",
     "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
