@@ -86,7 +86,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("dateline", rf"(?:(?:published|posted|updated|last updated)\s*:?\s*)?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:\d{{1,2}}\s+{_MONTH_RE},?\s+(?:19|20)\d\d|{_MONTH_RE}\s+\d{{1,2}},?\s+(?:19|20)\d\d)(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?"),
         ("byline", r"(?:written |posted |reported )?by (?:the )?[\w .'-]{0,30}\b(?:staff|team|desk|editors|reporters)"),
         ("comments_widget", r"comments?\s*\(\d+\)|(?:log ?in|sign in|register) to (?:join|comment|reply|read)\b.{0,60}"),
-        ("tags", r"[A-Z][\w&.'-]*(?: [\w&.'-]+){0,5},? (?:SA|S\.A\.|AG|SE|N\.?V\.|plc|PLC|Inc\.?|Corp\.?|Co\., ?Ltd\.?|Ltd\.?|LLC|GmbH|S\.p\.A\.)"),
+        ("tags", r"(?=.{0,60}$)[A-Z][\w&.'-]*(?: [\w&.'-]+){0,5},? (?:SA|S\.A\.|AG|SE|N\.?V\.|plc|PLC|Inc\.?|Corp\.?|Co\., ?Ltd\.?|Ltd\.?|LLC|GmbH|S\.p\.A\.)"),
     ]
 ]  # fmt: skip
 # All rules as one alternation, one group per rule: a full match names the first rule (in order) that matches
