@@ -5,6 +5,8 @@ The reference is the plain loop: the first rule of LINE_RULES that matches the w
 
 from __future__ import annotations
 
+import pytest
+
 from helpers import config
 from helpers.clean import _ABOUT_PROMO, _ABOUT_PUBLICATION, _AUTHOR_BIO, LINE_RULES, classify_line
 from helpers.text import normalize_text
@@ -55,6 +57,17 @@ EXAMPLES = [
     "Published 27 June 2023, 09:15 GMT",
     "Written by Dispatch staff",
     "Comments (3)",
+    "We use cookies to give you the best experience. Accept | Manage settings",
+    "QS +31.1% VWAGY -0.7% TSLA -8.4%",
+    "View this email in your browser",
+    "Trending tickers: NVDA · TSLA · QS",
+    "This article is for informational purposes only and does not constitute investment advice.",
+    "A version of this story appears in the Thursday print edition.",
+    "[This article was machine-translated from the Korean original.]",
+    "Read the full story at Motor Ledger",
+    "Save · Share · Hide this story",
+    "Park Ji-hoon jhpark@example.com",
+    "In brief",
     "Nissan Motor Co., Ltd.",
 ]
 
@@ -146,3 +159,39 @@ def test_the_publication_named_under_the_title_or_at_the_foot_is_furniture():
     out = _clean(raw, source="Van World")
     assert out.subtitle is None and "Van World" not in out.body
     assert sorted(r for _, _, r in out.removed) == ["masthead", "masthead", "title"]
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "author"),
+    [
+        ("SEPTEMBER 23, 2019 / 7:12 AM / UPDATED 6 YEARS AGO", "2019-09-23", None),
+        ("December 19, 2023 · by Ana Ruiz · 6 min read · 4 comments", "2023-12-19", "Ana Ruiz"),
+        (
+            "Reporter Park Ji-hoon | Published 2023.10.05 15:41 | Updated 2023.10.05 17:02",
+            "2023-10-05",
+            "Park Ji-hoon",
+        ),
+        ("Issue 62 · Friday 2 September 2022", "2022-09-02", None),
+        ("Published 21 June 2024, 09:15 BST", "2024-06-21", None),
+        ("Oct 3, 2018", "2018-10-03", None),
+    ],
+)
+def test_a_date_line_in_the_header_dates_the_article_and_is_removed(line, published, author):
+    out = _clean(f"Kia and Ford to build electric vans in Spain\n{line}\n\n{STORY}")
+    assert (out.published, out.published_precision, out.published_basis) == (published, "day", "dateline")
+    assert out.author == author and line not in out.body
+
+
+def test_a_sentence_with_a_date_is_not_a_date_line():
+    out = _clean(
+        f"Kia and Ford to build electric vans in Spain\n\nOn March 3, 2024 the two signed an accord.\n\n{STORY}"
+    )
+    assert out.published is None and "On March 3, 2024 the two signed an accord." in out.body
+
+
+def test_a_newsletter_and_an_unknown_masthead():
+    raw = f"View this email in your browser\nTHE FLEET REPORT\nKia and Ford to build electric vans in Spain\n\n{STORY}"
+    out = _clean(raw)
+    assert (out.title, out.source) == ("Kia and Ford to build electric vans in Spain", "The Fleet Report")
+    section = _clean(f"BUSINESS NEWS\nKia and Ford to build electric vans in Spain\n\n{STORY}")
+    assert section.source is None and section.title == "Kia and Ford to build electric vans in Spain"

@@ -1,6 +1,6 @@
 """The extractor on hand-annotated articles beside the seeds, in tests/fixtures/<set>/ (gold.json each).
 
-Three sets, each written by a different annotator pass, never special-cased by the code:
+Four sets, each written by a different annotator pass, never special-cased by the code:
 
 - ``unseen`` (19 articles, session 1): an independent evaluation at first; later sessions improved the
   extractor while looking at its errors, so it is a development set now.
@@ -8,8 +8,14 @@ Three sets, each written by a different annotator pass, never special-cased by t
   0.571, pairs+type 0.409); session 4 then mended what its errors showed, so it is a development set too.
 - ``final`` (10 articles, session 4): scored once as a held-out set (before: the code at the session's start;
   after: the session's extraction changes); session 4 then mended only its cleaning and metadata errors
-  (page furniture, mastheads), never its extraction errors. A later session should write a fresh set before
-  tuning on it.
+  (page furniture, mastheads), never its extraction errors.
+- ``fresh`` (10 articles, session 4, ten different kinds of page: wire, trade press, regional paper, press
+  release, blog, financial site, aggregator, British paper, translated Korean site, newsletter): scored once
+  after everything above (boilerplate lines kept 37 -> 29 of 107, metadata 33 -> 35 of 70 against the
+  session's start); session 4 then mended its cleaning and metadata errors (header date lines, cookie and
+  ticker lines, newsletter furniture), not its extraction errors.
+
+A later session should write a new set before tuning on any of these again.
 
 The floors are regression guards set just under the measured scores (`tools/score_sets.py` prints them); the
 goal is to raise them, never to lower them to make a change pass.
@@ -42,6 +48,14 @@ FLOORS = {
         "alliance_pairs_types": 0.62,
         "figures": 0.58,
         "dates": 0.9,
+    },
+    "fresh": {
+        "companies": 0.92,
+        "people": 0.78,
+        "alliance_pairs": 0.56,
+        "alliance_pairs_types": 0.36,
+        "figures": 0.49,
+        "dates": 0.85,
     },
     "final": {
         "companies": 0.95,

@@ -33,9 +33,11 @@ MONTHS = {
     for m in names
 }  # fmt: skip
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b")
-_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b")
-_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+# Dates in bylines and date lines: "March 15, 2024", "SEPTEMBER 23, 2019", "15 March 2024", "2024-03-15",
+# "2023.10.05" (Korean and Japanese sites)
+_DATE_MDY = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)[-./](\d\d)[-./](\d\d)\b")
 
 # Line rules: (reason, compiled pattern matched against the whole normalized line, case-insensitive).
 LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -44,11 +46,11 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("reading_time", r"\d+\s*(?:-\s*)?(?:min(?:ute)?s?|mins?)\.?\s*(?:read|reading time)"),
         ("reading_time", r"(?:reading time|read time)\s*:?\s*\d+\s*(?:min(?:ute)?s?)"),
         ("image_placeholder", r"(?:article\s+)?(?:main\s+|featured\s+|hero\s+|lead\s+)?(?:image|photo|picture|video)"),
-        ("image_placeholder", r"(?:image|photo|picture|photograph)\s*(?:credit|courtesy|source)?\s*:.{0,80}"),
+        ("image_placeholder", r"(?:image|photo|picture|photograph)\s*(?:credit|courtesy|source)?\s*:.{0,80}|file photo\s*:.{0,300}"),
         ("image_placeholder", r"(?:\(|\[)?(?:photo|image|picture)s?\s*(?:by|via|courtesy of)\b.{0,80}"),
         ("image_placeholder", r".{0,60}\b(?:getty images|shutterstock|afp via getty|/ ?reuters photo)\)?"),
         ("related_links", r"(?:read|see)\s+(?:also|more|next)\s*:?.{0,0}"),
-        ("related_links", r"(?:also read|related(?: articles| stories| posts| news| coverage| reading)?|further reading|more coverage|previously on .{1,60}|recommended(?: for you)?|more from .{1,40}|you may also like|trending(?: now)?|most read|popular)\s*:?"),
+        ("related_links", r"(?:also read|related(?: articles| stories| posts| news| coverage| reading)?|further reading|more coverage|previously on .{1,60}|recommended(?: for you)?|more from .{1,40}|you may also like|trending(?: now)?|most read|popular(?: articles| stories| now)?|most (?:viewed|popular|shared|emailed)(?: (?:in|on|from) .{1,40})?)\s*:?"),
         ("share_widget", r"(?:share(?: this(?: article| story| post)?)?(?: on)?|tweet|pin it|copy link|print|email|e-mail|facebook|twitter|x|linkedin|whatsapp|reddit|telegram|flipboard)\s*:?"),
         ("share_widget", r"(?:share(?: this(?: article| story| post)?)?|follow us)(?: on)?\s*:?\s*(?:facebook|twitter|x|linkedin|whatsapp|email|e-mail|wechat|weibo|telegram|reddit|threads|bluesky|copy link|print|[,|/ ·])+"),
         ("subscribe_widget", r"(?:subscribe|sign up|join)\b.{0,120}(?:newsletter|news|updates|inbox|free|today|event|alerts?)\b.{0,40}"),
@@ -62,7 +64,7 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("promo", r".{0,200}\?\s*(?:head|go|click|check) (?:over|here|out)\b.{0,200}"),
         ("promo", r"(?:want|looking) to (?:learn|know|read) more\b.{0,200}"),
         ("promo", r"(?:click here|download (?:our|the) app|get the app|advertise with us|sponsored by).{0,200}"),
-        ("copyright", r"(?:©|\(c\)|copyright)\s*.{0,160}|all rights reserved\.?"),
+        ("copyright", r"\[?(?:©|ⓒ|\(c\)|copyright)\s*.{0,160}|all rights reserved\.?"),
         ("credits", r"(?:reporting|writing|additional reporting|editing|compiled|research) by .{2,200}"),
         ("credits", r"(?:our standards|trust principles)\s*:.{0,200}"),
         ("byline", r"(?:staff report|staff writer|staff reporter|by staff|wire report|from wire reports)"),
@@ -72,20 +74,31 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
         ("caption", r"(?:chart|graphic|graph|infographic|map|table|figure|video|watch)\s*:.{0,160}"),
         ("subscribe_widget", r".{0,80}\bnewsletters?\b.{0,200}(?:inbox|sign up|subscribe|free|every (?:day|week|friday|monday|morning))\b.{0,80}"),
         ("subscribe_widget", r"sign up(?: now| today| here| for free)?[.!]?|subscribe(?: now| today| here)?[.!]?"),
-        ("nav_links", r"(?:[A-Za-z][\w&' .:-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .:-]{0,30}"),
+        ("nav_links", r"(?:[A-Za-z][\w&' .:+-]{0,30}\s\|\s){1,8}[A-Za-z][\w&' .:+-]{0,30}"),
         ("related_links", r"(?:related|(?:read|see) (?:also|more|next))\s*:\s*.{1,160}|more (?:in|on) [A-Z][\w&' ,-]{1,40}"),
         ("comments_widget", r"what do you think\b.{0,200}\b(?:let us know|comments?|below)\b.{0,80}"),
         ("share_widget", r"follow(?: @\w+)?|listen to (?:this )?(?:article|story)\b.{0,40}|listen(?:\s*[·|:-]?\s*\d+\s*min(?:ute)?s?)?"),
-        ("subscribe_widget", r"follow .{1,60} on (?:linkedin|x|twitter|facebook|instagram|wechat|weibo|youtube|threads|bluesky)\b.{0,20}|(?:get|receive) .{1,80}\bin your inbox\b.{0,40}"),
+        ("subscribe_widget", r"follow .{1,60} on (?:linkedin|x|twitter|facebook|instagram|wechat|weibo|youtube|threads|bluesky)\b.{0,20}|(?:get|receive) .{1,80}\bin your inbox\b.{0,120}"),
         ("page_controls", r"(?:font|text) size\s*:?.{0,20}|print this (?:article|page)|(?:increase|decrease) font"),
         ("subscribe_widget", r"(?:subscribe to|sign up for)\b.{0,200}"),
         ("caption", r"(?:data|source|sources)\s*:.{0,160}"),
         # a sidebar of the companies in the story ("Companies" / "Renault SA" / "Follow")
         ("tags", r"(?:companies|related companies|topics|tags)\s*:?"),
-        ("dateline", r"updated\s+\d+\s+(?:minutes?|mins?|hours?|hrs?|days?)\s+ago"),
+        ("dateline", r"(?:updated|posted|published)\s+\d+\s+(?:minutes?|mins?|hours?|hrs?|days?)\s+ago(?:\s*[·|•]\s*\d+\s*min(?:ute)?s?\s*read)?"),
         ("dateline", rf"(?:(?:published|posted|updated|last updated)\s*:?\s*)?(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?(?:\d{{1,2}}\s+{_MONTH_RE},?\s+(?:19|20)\d\d|{_MONTH_RE}\s+\d{{1,2}},?\s+(?:19|20)\d\d)(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?"),
         ("byline", r"(?:written |posted |reported )?by (?:the )?[\w .'-]{0,30}\b(?:staff|team|desk|editors|reporters)"),
         ("comments_widget", r"comments?\s*\(\d+\)|(?:log ?in|sign in|register) to (?:join|comment|reply|read)\b.{0,60}"),
+        ("cookie_notice", r"(?:we use cookies|this (?:web)?site uses cookies|by continuing to (?:use|browse)).{0,300}"),
+        ("ticker", r"(?:[A-Z]{1,6}(?:\.[A-Z]{1,3})?\s+[+\u2212-]\d+(?:\.\d+)?%\s*){2,}|market data (?:is )?delayed\b.{0,120}"),
+        ("newsletter_chrome", r"view (?:this (?:email|newsletter)|it|this issue) (?:in|on) (?:your|a|the) (?:web )?browser\.?|unsubscribe(?: here)?\.?|update your preferences\.?|forwarded this (?:email|newsletter)\?.{0,60}|you(?:'re| are) receiving this\b.{0,200}"),
+        ("ticker", r"trending (?:tickers?|stocks)\s*:.{0,120}"),
+        ("disclaimer", r"this (?:article|content|material|story) is (?:provided )?for (?:general )?information(?:al)? purposes only\b.{0,200}"),
+        ("print_note", r"a version of this (?:story|article) (?:appears|appeared) (?:in|on) .{0,200}"),
+        ("translation_note", r"\[?this (?:article|story) (?:was|has been) (?:machine[- ])?translated\b.{0,200}"),
+        ("related_links", r"read the (?:full|original|whole|rest of the) (?:story|article) (?:at|on|in) .{1,80}"),
+        ("share_widget", r"(?:save|share|hide(?: this story)?|print|email|comment|like|bookmark)(?:\s*[·|•]\s*(?:save|share|hide(?: this story)?|print|email|comment|like|bookmark))+"),
+        ("byline", r"(?=.{0,100}$)(?:[A-Z][\w'-]*\s){0,4}[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        ("section_label", r"in brief|briefly|the big story|also this week|in other news|quick hits"),
         ("tags", r"(?=.{0,60}$)[A-Z][\w&.'-]*(?: [\w&.'-]+){0,5},? (?:SA|S\.A\.|AG|SE|N\.?V\.|plc|PLC|Inc\.?|Corp\.?|Co\., ?Ltd\.?|Ltd\.?|LLC|GmbH|S\.p\.A\.)"),
     ]
 ]  # fmt: skip
@@ -121,7 +134,7 @@ _ANCHORED_RULES = re.compile(
     "|".join(f"({LINE_RULES[i][1].pattern})" for i in _ANCHORED_INDEX), re.IGNORECASE
 )
 _SOURCE_LINE = re.compile(
-    r"^(?:source|sources|via|originally published (?:by|in|on))\s*:\s*(.{2,80})$", re.IGNORECASE
+    r"^(?:(?:source|sources|via|originally published (?:by|in|on))\s*:|via)\s*(.{2,80})$", re.IGNORECASE
 )
 _BYLINE = re.compile(
     r"^(?:(?:posted|written|published|reported)\s+)?by\s*(?P<who>[^•|,\-\d][^•|\d]{0,60}?)?\s*(?:[•|,\-]\s*(?P<rest>.*))?$",
@@ -145,7 +158,7 @@ _ABOUT_PROMO = re.compile(
 # describing its publication (at the foot of a page only, like _ABOUT_PROMO)
 _ABOUT_PUBLICATION = re.compile(
     r"^(?:[A-Z][\w&'.-]*\s){1,5}(?:is|are)\s(?:(?:an?|the)\s(?:[\w-]+\s){0,4}(?:publication|magazine|newsletter|"
-    r"news (?:site|service|outlet|agency)|website|journal)\b|published by\b)"
+    r"news (?:site|service|outlet|agency)|website|journal)\b|(?:published|written|edited|produced) by\b)"
 )
 _LIST_ITEM = re.compile(r"^[-*•·]\s+\S")
 _FOOTER_STARTERS = {"byline_label", "comments_widget", "press_release"}
@@ -283,6 +296,8 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
         if src:
             reason = "source_line"
             out.source = out.source or src.group(1).strip()
+        if reason is None and i / n_lines < 0.35:  # a date line belongs to the page's header
+            reason = _header_date_line(line, out)
         reason = reason or classify_line(line, i / n_lines)
         if reason is None and i / n_lines >= 0.5 and _PRESS_TAIL.match(line):
             reason = "press_release"
@@ -332,13 +347,56 @@ def clean_article(article: Article, repeated: set[str] | None = None) -> CleanAr
     return out
 
 
+# A date line of the page's header, split into its parts: "SEPTEMBER 23, 2019 / 7:12 AM / UPDATED 6 YEARS AGO",
+# "December 19, 2023 · by Tomás Ferreira · 6 min read · 4 comments", "Issue 62 · Friday 2 September 2022",
+# "Reporter Park Ji-hoon | Published 2023.10.05 15:41 | Updated 2023.10.05 17:02"
+_LINE_PARTS = re.compile(r"\s+(?:\||·|•|/)\s+")
+_TIME = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?"
+_AROUND_DATE = re.compile(
+    rf"(?i)(?:published|posted|updated|last updated|date|on|at|,|:|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|"
+    rf"sat(?:ur)?|sun)(?:day)?|{_TIME}|\s)*"
+)
+_PART_FURNITURE = re.compile(
+    rf"(?i)(?:at\s+)?{_TIME}|updated\b.{{0,40}}|\d+\s+comments?|issue\s+(?:no\.?\s*)?\d+|\d+\s*min(?:ute)?s?(?:\s+read)?"
+    r"|(?:listen|print|share)\b.{0,20}"
+)
+_PART_AUTHOR = re.compile(r"(?i)(?:by|reporter|written by)\s+(?P<who>[^\d|·•/,]{2,60})")
+
+
+def _header_date_line(line: str, out: CleanArticle) -> str | None:
+    """A line of the page's header made of a date, times, an author and page furniture only: record the date
+    (and the author) the way a byline's are recorded, and name the line "dateline"."""
+    if len(line) > 160:
+        return None
+    date = author = None
+    for part in _LINE_PARTS.split(line.strip()):
+        found = parse_date(part) if date is None else None
+        if found and _AROUND_DATE.fullmatch(part.replace(found[2], " ", 1)):
+            date = found
+        elif _PART_FURNITURE.fullmatch(part):
+            continue
+        elif author is None and (m := _PART_AUTHOR.fullmatch(part)):
+            author = m["who"].strip()
+        else:
+            return None
+    if date is None:
+        return None
+    if out.published is None:
+        out.published, out.published_precision, out.published_basis = date[0], date[1], "dateline"
+        out.published_text = date[2]
+    if author and out.author is None and all(w[:1].isupper() for w in author.split()):
+        out.author = author
+    return "dateline"
+
+
 def _byline(line: str, out: CleanArticle) -> str | None:
     """Recognise 'By Jane Doe • April 2, 2024' and 'Published: March 3, 2024' lines; record what they say."""
     m = _BYLINE.match(line)
     if m and len(line) <= 120:
         who = re.sub(r"\s+(?:in|for|at)\s+.*$", "", (m.group("who") or "").strip())
         date = parse_date(m.group("rest") or "") or parse_date(line)
-        looks_like_name = bool(who) and len(who.split()) <= 5 and all(w[:1].isupper() for w in who.split())
+        names = [w for w in who.split() if w not in ("and", "&")]  # "By Laura Chen and Matt Osei"
+        looks_like_name = bool(names) and len(names) <= 6 and all(w[:1].isupper() for w in names)
         if date or looks_like_name or not who:
             if looks_like_name and out.author is None:
                 out.author = who
@@ -391,12 +449,46 @@ def _is_section_label(line: str) -> bool:
 def _is_leading_masthead(line: str, meta: dict[str, str]) -> bool:
     """The publication's name as the page's first line: the sidecar's source or a known publication, maybe
     followed by an edition ("Shanghai Auto Daily | English Edition")."""
-    head = _SEPARATOR.split(line)[0].strip()
+    parts = _SEPARATOR.split(line)
+    head = parts[0].strip()
     if not _is_masthead(line) and not head.isupper():
         return False
     if meta.get("source") and head.lower() == meta["source"].lower():
         return True
-    return head in _publication_names()
+    edition = len(parts) == 2 and bool(
+        _EDITION.fullmatch(parts[1].strip())
+    )  # "KOREA TIMES | English Edition"
+    return edition or head in _publication_names()
+
+
+def _is_unknown_masthead(line: str, nxt: str) -> bool:
+    """The page's first line, a short name that is not a section ("The Clarion", "THE CELL COUNT", not
+    "BUSINESS NEWS"), above a headline of six words or more: an unknown publication's masthead."""
+    head = _SEPARATOR.split(line)[0].strip()
+    words = [w.lower().strip("&") for w in head.split()]
+    if not (_is_masthead(line) or (head.isupper() and len(words) <= 5)) or len(nxt.split()) < 6:
+        return False
+    return not all(w in _SECTION_WORDS or w in _JOINERS or not w for w in words)
+
+
+_SECTION_WORDS = {
+    "business", "news", "world", "markets", "market", "technology", "tech", "autos", "auto", "motoring", "industry",
+    "energy", "economy", "companies", "opinion", "analysis", "cars", "ev", "evs", "mobility", "transport", "science",
+    "politics", "finance", "money", "batteries", "latest", "top", "stories", "home", "data", "electric", "vehicles",
+}  # fmt: skip
+_EDITION = re.compile(
+    r"(?i)(?:english|international|global|asia|europe|us|uk|online|print|digital|weekend) edition"
+)
+
+
+def _publication_name(head: str) -> str:
+    """A masthead as a name: "THE CELL COUNT" -> "The Cell Count" (short words such as "EV" stay capitals)."""
+    if not head.isupper():
+        return head
+    words = head.split()
+    return " ".join(
+        w.capitalize() if len(w) > 3 or w.lower() in _JOINERS or i == 0 else w for i, w in enumerate(words)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -441,12 +533,22 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
             reasons[i] = "breadcrumb"
         elif text.strip().lower().rstrip(":") in _KICKERS:
             reasons[i] = "section_label"
+    top = next((i for i, line in enumerate(lines) if line), -1)
+    if reasons.get(top) == "nav_links" and _is_leading_masthead(
+        lines[top], meta
+    ):  # "KOREA TIMES | English Edition"
+        reasons[top] = "masthead"
+        out.source = out.source or _publication_name(_SEPARATOR.split(lines[top])[0].strip())
     rest = [i for i in header if i not in reasons]
+    first_line = next((i for i, line in enumerate(lines) if line and i not in reasons), -1)
     # above the headline: the publication's name ("Battery Tech Dispatch", "AUTO BRIEF - International Edition")
     # and short section labels ("Market Data", "AUTOS & MOBILITY")
-    while rest and _is_leading_masthead(lines[rest[0]], meta):
+    while rest and (
+        _is_leading_masthead(lines[rest[0]], meta)
+        or (rest[0] == first_line and len(rest) > 1 and _is_unknown_masthead(lines[rest[0]], lines[rest[1]]))
+    ):
         reasons[rest[0]] = "masthead"
-        out.source = out.source or _SEPARATOR.split(lines[rest[0]])[0].strip()
+        out.source = out.source or _publication_name(_SEPARATOR.split(lines[rest[0]])[0].strip())
         rest = rest[1:]
     while len(rest) > 1 and _is_section_label(lines[rest[0]]) and len(lines[rest[1]].split()) >= 3:
         reasons[rest[0]] = "section_label"
@@ -480,7 +582,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
                 reasons[i] = "title_repeat"
             elif _is_leading_masthead(text, meta):  # "Battery Europe Report - Cells & Plants" under the title
                 reasons[i] = "masthead"
-                out.source = out.source or _SEPARATOR.split(text)[0].strip()
+                out.source = out.source or _publication_name(_SEPARATOR.split(text)[0].strip())
             elif (
                 out.subtitle is None
                 and len(text.split()) >= 6
@@ -491,7 +593,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
                 reasons[i] = "subtitle"
             elif _is_masthead(text):
                 reasons[i] = "masthead"
-                out.source = out.source or _SEPARATOR.split(text)[0].strip()
+                out.source = out.source or _publication_name(_SEPARATOR.split(text)[0].strip())
     for i, line in enumerate(lines):  # widgets that quote the title ("No Comments on <title>")
         if (
             out.title
