@@ -667,16 +667,27 @@ def iter_articles(n: int, seed: int = 0, start: int = 0) -> Iterator[SyntheticAr
         yield make_article(i, seed)
 
 
+OWN_MARKER = ".synthetic-corpus"  # a folder holding it was written by write_corpus: stale files may go
+
+
 def write_corpus(folder: str | Path, n: int, seed: int = 0) -> dict[str, int]:
     """Write n articles as .txt files in shard folders with metadata.csv sidecars; return counts.
 
-    Existing identical files are left alone (re-running with a larger n only adds files).
+    The folder then holds exactly this corpus: existing identical files are left alone, and .txt files of
+    an earlier generation (another n, or names drawn from since-edited reference tables) are removed. A
+    folder with .txt files that this function did not write is refused, never emptied.
     """
     folder = Path(folder)
+    if any(folder.rglob("*.txt")) and not (folder / OWN_MARKER).exists():
+        raise ValueError(f"{folder} holds .txt files that are not a synthetic corpus: choose an empty folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / OWN_MARKER).write_text("written by benchmarks/synthetic.py\n", encoding="utf-8")
     n_bytes = n_files = 0
+    written: set[Path] = set()
     shard_rows: dict[str, list[dict[str, str]]] = {}
     for art in iter_articles(n, seed):
         path = folder / art.name
+        written.add(path)
         data = art.text.encode("utf-8")
         if not (path.exists() and path.stat().st_size == len(data)):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -689,6 +700,8 @@ def write_corpus(folder: str | Path, n: int, seed: int = 0) -> dict[str, int]:
             _write_sidecar(folder / done, shard_rows.pop(done))
     for shard, rows in shard_rows.items():
         _write_sidecar(folder / shard, rows)
+    for stale in set(folder.rglob("*.txt")) - written:
+        stale.unlink()
     return {"articles": n_files, "bytes": n_bytes}
 
 

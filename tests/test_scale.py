@@ -343,3 +343,34 @@ def test_the_notebooks_load_tables_reads_streaming_output_and_reports(local_out,
     report = tmp_path / "reports" / "2026-01-05"
     shutil.copytree(out, report / "data")  # a dated report of a streamed corpus
     assert len(helpers.load_tables(report)["articles"]) == len(loaded["articles"])
+
+
+def test_a_synthetic_corpus_folder_holds_exactly_one_generation(synthetic, tmp_path):
+    """Re-generating into the same folder (another size, or names drawn from edited reference tables) leaves
+    no article of the earlier generation behind; a folder of someone's own articles is refused, not emptied."""
+    corpus = tmp_path / "corpus"
+    synthetic.write_corpus(corpus, 12, seed=1)
+    (corpus / "shard-0000" / "0000099_from-an-earlier-generation.txt").write_text("old", encoding="utf-8")
+    synthetic.write_corpus(corpus, 5, seed=1)
+    assert len(list(corpus.rglob("*.txt"))) == 5
+    assert len([r for r in load_corpus([corpus]) if isinstance(r, Article)]) == 5  # the marker is no article
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "story.txt").write_text("my article", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a synthetic corpus"):
+        synthetic.write_corpus(mine, 3)
+    assert (mine / "story.txt").exists()
+
+
+def test_the_bench_corpus_is_made_again_when_its_generator_or_reference_tables_change(tmp_path):
+    from helpers.bench import ensure_corpus
+
+    folder, counts = ensure_corpus(4, seed=2, folder=tmp_path / "c")
+    marker = folder / ".complete.json"
+    recorded = json.loads(marker.read_text(encoding="utf-8"))
+    assert counts == {"articles": 4, "bytes": recorded["bytes"]} and recorded["fingerprint"]
+    marker.write_text(json.dumps({**recorded, "fingerprint": "edited-since"}), encoding="utf-8")
+    (folder / "shard-0000" / "0000099_stale.txt").write_text("stale", encoding="utf-8")
+    ensure_corpus(4, seed=2, folder=folder)
+    assert json.loads(marker.read_text(encoding="utf-8"))["fingerprint"] == recorded["fingerprint"]
+    assert len(list(folder.rglob("*.txt"))) == 4

@@ -62,14 +62,29 @@ def load_synthetic():
 
 
 def ensure_corpus(n_articles: int, seed: int = 0, folder: Path | None = None) -> tuple[Path, dict]:
-    """The synthetic corpus of n articles, generated once and reused (a marker file records it)."""
+    """The synthetic corpus of n articles, generated once and reused while the generator and the reference
+    tables it draws names from are unchanged (a marker file records their fingerprint)."""
     folder = Path(folder) if folder else WORK_DIR / f"corpus-s{seed}-n{n_articles}"
     marker = folder / ".complete.json"
+    fingerprint = _generator_fingerprint()
     if marker.exists():
-        return folder, json.loads(marker.read_text(encoding="utf-8"))
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+        if recorded.get("fingerprint") == fingerprint:
+            return folder, {k: v for k, v in recorded.items() if k != "fingerprint"}
+        shutil.rmtree(folder)  # a corpus this function made, from another generator or reference tables
     counts = load_synthetic().write_corpus(folder, n_articles, seed)
-    marker.write_text(json.dumps(counts), encoding="utf-8")
+    marker.write_text(json.dumps({**counts, "fingerprint": fingerprint}), encoding="utf-8")
     return folder, counts
+
+
+def _generator_fingerprint() -> str:
+    """SHA-256 over the generator's source and the reference tables it reads."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in [config.BENCHMARKS_DIR / "synthetic.py", *sorted(config.REFERENCE_DIR.glob("*.csv"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def corpus_files(folder: Path) -> list[Path]:
