@@ -220,6 +220,8 @@ def test_money_value_in_usd():
         ),
         ("A collaborative venture between Kia and Ford could cut costs.", {("Ford", "Kia", "other")}),
         ("Kia has a second battery venture in the state with SK On.", {("Kia", "SK On", "joint_venture")}),
+        # buying shares is an investment, however many words stand between
+        ("Ford will buy up to $2 billion in Rivian shares next year.", {("Ford", "Rivian", "investment")}),
         # a group after "from"/"to" each deal with the subject, here a pronoun; they are not partners
         (
             "Volvo Cars sells cars. Its plans are set: it buys battery cells from CATL and LG Energy Solution.",
