@@ -436,23 +436,15 @@ def test_roles_come_from_cue_words(body, text, role):
         ("Hyundai will launch the van in November.", "November", "2024-11"),
         # with no cue before, the one after decides
         ("Honda, which in February announced a buyback, declined to comment.", "February", "2024-02"),
-    ],
-)
-def test_a_month_without_a_year_takes_the_tense_of_the_verb_before_it(body, text, normalized):
-    assert row(body, text)["normalized"] == normalized
-
-
-@pytest.mark.parametrize(
-    ("body", "text", "normalized"),
-    [
+        # a month with a relative year is one expression, not also "last year" on its own
         ("The automakers agreed in April last year to co-develop EVs.", "April last year", "2023-04"),
         ("The plant opens in March next year.", "March next year", "2025-03"),
         ("Deliveries began on May 3 this year.", "May 3 this year", "2024-05-03"),
     ],
 )
-def test_a_month_with_a_relative_year_is_one_expression(body, text, normalized):
+def test_a_month_without_a_stated_year(body, text, normalized):
     assert row(body, text)["normalized"] == normalized
-    assert [r["text"] for r in rows(body)] == [text]  # not also "last year" on its own
+    assert [r["text"] for r in rows(body)] == [text]
 
 
 # --- offsets and evidence ------------------------------------------------------------------------------------
