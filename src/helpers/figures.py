@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .entities import Mention
+from .entities import Mention, constituent_companies
 from .knowledge import Knowledge, lower_pattern, lower_same_length
 from .scan import PatternScanner
 from .text import COMPANY_NOUN
@@ -323,8 +323,8 @@ def _bind(
     s_end: int,
     mentions: list[Mention],
     is_share: bool,
-    sentences: list[tuple[int, int]] | None = None,
-    kb: Knowledge | None = None,
+    sentences: list[tuple[int, int]],
+    kb: Knowledge,
 ) -> tuple[str | None, str | None]:
     """The market or company a figure is about, from the sentence around it."""
     in_sentence = [
@@ -351,7 +351,7 @@ def _bind(
         ]
         if target:
             return (target[0].company or target[0].canonical), "company"
-        if kb is not None and _VENTURE_TARGET.match(body, cand.end, s_end):
+        if _VENTURE_TARGET.match(body, cand.end, s_end):
             # "owns 45% of the company", "invested 5.1 billion yuan in the venture": the venture named before
             venture = _last_venture(mentions, s_start, kb)
             if venture is not None:
@@ -360,14 +360,12 @@ def _bind(
     if _COMPANY_POSSESSIVE.search(after[:60]) or _COMPANY_POSSESSIVE.search(before_text):
         # "its" speaks of the clause's subject: "Novo Energy, the company Volvo set up with Northvolt,
         # will cut 50% of its workforce" -> Novo Energy
-        clause_start = _clause_start(body, s_start, cand.start)
         before = [c for c in companies if c.end <= cand.start]
-        subject = [c for c in before if c.start >= clause_start]
         if before:
-            chosen = subject[0] if subject else before[-1]
+            chosen = _clause_subject(body, s_start, cand, before) or before[-1]
             return (chosen.company or chosen.canonical), "company"
     if not is_share and not any(c.end <= cand.start for c in companies):
-        if kb is not None and _VENTURE_ANAPHOR.search(body, s_start, cand.start):
+        if _VENTURE_ANAPHOR.search(body, s_start, cand.start):
             # "The venture employs more than 300 engineers": the venture the article named before
             venture = _last_venture(mentions, s_start, kb)
             if venture is not None:
@@ -375,14 +373,14 @@ def _bind(
         # "Its shares rose 2.6%", "In November it said it would cut 9,000 jobs": the company of the
         # sentences before, not a place or a company named after the figure
         if _COMPANY_ANAPHOR.search(body[s_start : cand.start]):
-            return _bind_from_context(body, cand, s_start, mentions, sentences or [], is_share)
+            return _bind_from_context(body, cand, s_start, mentions, sentences, is_share)
     # an EV share is a market's unless a company is named as its owner; money and counts are companies'
     if is_share:
         pool = places or companies
     else:
         pool = companies or places
     if not pool:
-        return _bind_from_context(body, cand, s_start, mentions, sentences or [], is_share)
+        return _bind_from_context(body, cand, s_start, mentions, sentences, is_share)
 
     def distance(mn: Mention) -> tuple[int, int]:
         d = cand.start - mn.end if mn.end <= cand.start else mn.start - cand.end
@@ -394,10 +392,7 @@ def _bind(
         # money and counts belong to the subject of their clause, not to a company named in an aside
         # ("JLR, the carmaker owned by Tata Motors, reported revenue of £29 billion" -> JLR); money
         # invested goes to its recipient ("Nissan would write Fisker a check for $400 million" -> Fisker)
-        clause_start = _clause_start(body, s_start, cand.start)
-        subject = [c for c in companies if clause_start <= c.start and c.end <= cand.start]
-        if subject:
-            best = subject[0]
+        best = _clause_subject(body, s_start, cand, companies) or best
     if best.kind == "place":
         return best.canonical, "market"
     return (best.company or best.canonical), "company"
@@ -406,8 +401,6 @@ def _bind(
 def _last_venture(mentions: list[Mention], before: int, kb: Knowledge) -> str | None:
     """The latest company mentioned before `before` that is a venture: one the article itself defined
     (not in the knowledge base) or one whose name holds two parents' names ("FAW Toyota")."""
-    from .entities import constituent_companies
-
     for m in reversed(mentions):
         if m.start < before and m.kind == "company":
             if m.canonical not in kb.company_kind or len(constituent_companies(m.canonical, kb)) >= 2:
@@ -415,12 +408,13 @@ def _last_venture(mentions: list[Mention], before: int, kb: Knowledge) -> str | 
     return None
 
 
-def _clause_start(body: str, s_start: int, pos: int) -> int:
-    """Where the clause holding `pos` starts: after the last "; ", ", while", ", but" ... before it."""
-    start = s_start
-    for m in _CLAUSE_BREAK.finditer(body, s_start, pos):
-        start = m.end()
-    return start
+def _clause_subject(body: str, s_start: int, cand: _Candidate, companies: list[Mention]) -> Mention | None:
+    """The first company named in the figure's clause before the figure: the clause starts after the last
+    "; ", ", while", ", but" ... before the figure."""
+    clause_start = s_start
+    for m in _CLAUSE_BREAK.finditer(body, s_start, cand.start):
+        clause_start = m.end()
+    return next((c for c in companies if clause_start <= c.start and c.end <= cand.start), None)
 
 
 def _period(
