@@ -455,9 +455,8 @@ def _is_leading_masthead(line: str, meta: dict[str, str]) -> bool:
         return False
     if meta.get("source") and head.lower() == meta["source"].lower():
         return True
-    edition = len(parts) == 2 and bool(
-        _EDITION.fullmatch(parts[1].strip())
-    )  # "KOREA TIMES | English Edition"
+    # "KOREA INDUSTRY TIMES | English Edition"
+    edition = len(parts) == 2 and bool(_EDITION.fullmatch(parts[1].strip()))
     return edition or head in _publication_names()
 
 
@@ -479,6 +478,12 @@ _SECTION_WORDS = {
 _EDITION = re.compile(
     r"(?i)(?:english|international|global|asia|europe|us|uk|online|print|digital|weekend) edition"
 )
+
+
+def _masthead(i: int, lines: list[str], reasons: dict[int, str], out: CleanArticle) -> None:
+    """Line i names the publication: furniture, and the article's source unless one is known already."""
+    reasons[i] = "masthead"
+    out.source = out.source or _publication_name(_SEPARATOR.split(lines[i])[0].strip())
 
 
 def _publication_name(head: str) -> str:
@@ -537,8 +542,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
     if reasons.get(top) == "nav_links" and _is_leading_masthead(
         lines[top], meta
     ):  # "KOREA TIMES | English Edition"
-        reasons[top] = "masthead"
-        out.source = out.source or _publication_name(_SEPARATOR.split(lines[top])[0].strip())
+        _masthead(top, lines, reasons, out)
     rest = [i for i in header if i not in reasons]
     first_line = next((i for i, line in enumerate(lines) if line and i not in reasons), -1)
     # above the headline: the publication's name ("Battery Tech Dispatch", "AUTO BRIEF - International Edition")
@@ -547,8 +551,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
         _is_leading_masthead(lines[rest[0]], meta)
         or (rest[0] == first_line and len(rest) > 1 and _is_unknown_masthead(lines[rest[0]], lines[rest[1]]))
     ):
-        reasons[rest[0]] = "masthead"
-        out.source = out.source or _publication_name(_SEPARATOR.split(lines[rest[0]])[0].strip())
+        _masthead(rest[0], lines, reasons, out)
         rest = rest[1:]
     while len(rest) > 1 and _is_section_label(lines[rest[0]]) and len(lines[rest[1]].split()) >= 3:
         reasons[rest[0]] = "section_label"
@@ -581,8 +584,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
             if text.lower() == out.title.lower() or text.lower().lstrip("-*•· ") == out.title.lower():
                 reasons[i] = "title_repeat"
             elif _is_leading_masthead(text, meta):  # "Battery Europe Report - Cells & Plants" under the title
-                reasons[i] = "masthead"
-                out.source = out.source or _publication_name(_SEPARATOR.split(text)[0].strip())
+                _masthead(i, lines, reasons, out)
             elif (
                 out.subtitle is None
                 and len(text.split()) >= 6
@@ -592,8 +594,7 @@ def _header(lines: list[str], reasons: dict[int, str], out: CleanArticle, meta: 
                 out.subtitle = text
                 reasons[i] = "subtitle"
             elif _is_masthead(text):
-                reasons[i] = "masthead"
-                out.source = out.source or _publication_name(_SEPARATOR.split(text)[0].strip())
+                _masthead(i, lines, reasons, out)
     for i, line in enumerate(lines):  # widgets that quote the title ("No Comments on <title>")
         if (
             out.title
