@@ -331,11 +331,14 @@ def test_sigkill_during_a_streaming_run_leaves_earlier_output_intact(stream_runs
             time.sleep(fraction * stream_runs.duration / 2**attempt)
         finally:
             code = kill(proc)
-        if code == -signal.SIGKILL:
+        if code == -signal.SIGKILL and tree_state(out) != stream_runs.after:
             break
-        assert code == 0 and tree_state(out) == stream_runs.after and hidden(out) == []
+        if code != -signal.SIGKILL:
+            assert code == 0 and tree_state(out) == stream_runs.after and hidden(out) == []
+        # else the kill landed after the run had committed its whole new output (a warm run can be faster
+        # than the timed reference run): that is all-or-nothing too, but not the case under test; kill earlier
     else:
-        pytest.fail("the streaming run finished before its kill point in 3 tries")
+        pytest.fail("the streaming run finished (or committed) before its kill point in 3 tries")
     if list(out.glob(".evwatch-staging-*/_commit.json")):  # the kill landed in the commit's renames
         with pytest.raises(tables.IncompleteOutput):
             tables.load_tables(out)
