@@ -374,3 +374,12 @@ def test_the_bench_corpus_is_made_again_when_its_generator_or_reference_tables_c
     ensure_corpus(4, seed=2, folder=folder)
     assert json.loads(marker.read_text(encoding="utf-8"))["fingerprint"] == recorded["fingerprint"]
     assert len(list(folder.rglob("*.txt"))) == 4
+
+
+def test_a_benchmark_child_reports_its_own_peak_memory_not_its_parents():
+    """ru_maxrss survives exec: a child of a large parent would report the parent's size as its own peak."""
+    code = "from helpers.rss import peak_rss_mb; print(peak_rss_mb())"
+    ballast = bytearray(200 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # touch every page: 200 MB resident in this process
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert float(out) < 150, out

@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from . import config
+from .rss import peak_rss_mb
 
 WORK_DIR = Path(tempfile.gettempdir()) / "evwatch-bench"
 RESULTS_DIR = config.BENCHMARKS_DIR / "results"
@@ -95,17 +96,13 @@ def corpus_files(folder: Path) -> list[Path]:
 # Measurements (each in a child process)
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-
-
 def _cpu_s() -> float:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
 
 
 def _worker_stats() -> dict:
-    return {"peak_rss_mb": _peak_rss_mb(), "cpu_s": _cpu_s()}
+    return {"peak_rss_mb": peak_rss_mb(), "cpu_s": _cpu_s()}
 
 
 def _warm_up() -> bool:
@@ -167,7 +164,7 @@ def measure_engine(spec: dict) -> dict:
         seconds=round(elapsed, 3),
         counts=counts,
         timings={k: round(v, 3) for k, v in timings.items()},
-        driver_peak_rss_mb=round(_peak_rss_mb(), 1),
+        driver_peak_rss_mb=round(peak_rss_mb(), 1),
     )
     return result
 
@@ -212,7 +209,7 @@ def measure_baseline(spec: dict) -> dict:
         "cpu_s": round(_cpu_s() - cpu0, 2),
         "entities": n_ents,
         "sentences": n_sents,
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
 
 

@@ -62,6 +62,7 @@ from .corpus import Article, Quarantined, SeenIds, check_encoding, field_map_for
 from .corpus_scan import LoadOptions, RepeatedHashes, RepeatedLineScan, scan_inputs
 from .dedup_index import DedupIndex, dedup_keys
 from .pipeline import process_articles, sort_tables
+from .rss import peak_rss_mb
 
 ENGINES = ("local", "dask")
 PART = "part-{:05d}.parquet"
@@ -211,7 +212,7 @@ def extract_streaming(
             final = frozenset(scan.finish())
             timings["scan_s"] = time.perf_counter() - started
             timings["scan_driver_cpu_s"] = time.process_time() - cpu0  # with Dask: the driver's share only
-            timings["peak_rss_mb_after_scan"] = _peak_rss_mb()  # where the peak is reached
+            timings["peak_rss_mb_after_scan"] = peak_rss_mb()  # where the peak is reached
 
             t0, cpu1 = time.perf_counter(), time.process_time()
             final_ref = dask.scatter([final], broadcast=True)[0] if engine == "dask" else final
@@ -237,7 +238,7 @@ def extract_streaming(
                 _write_quarantine(staging, changed, len(_parts(staging / "quarantine")), counts)
         timings["process_s"] = time.perf_counter() - t0
         timings["process_driver_cpu_s"] = time.process_time() - cpu1
-        timings["peak_rss_mb_after_process"] = _peak_rss_mb()  # where the peak is reached
+        timings["peak_rss_mb_after_process"] = peak_rss_mb()  # where the peak is reached
 
         t0 = time.perf_counter()
         dups = tables.conform(dedup.find_duplicates(), "duplicates")
@@ -248,7 +249,7 @@ def extract_streaming(
         timings["dedup_s"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        timings["peak_rss_mb_before_lifecycles"] = _peak_rss_mb()
+        timings["peak_rss_mb_before_lifecycles"] = peak_rss_mb()
         for name, df in (_lifecycles(staging) if lifecycles else {}).items():
             if not df.empty:
                 tables.write_table(df, staging / name / PART.format(0))
@@ -435,12 +436,6 @@ def _lifecycles(staging: Path) -> dict[str, pd.DataFrame]:
     )
     lifecycles, steps = build_lifecycles(read_partitioned(staging, "alliances", sort=False), articles)
     return {"alliance_lifecycles": lifecycles, "alliance_steps": steps}
-
-
-def _peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def _finalize(
