@@ -156,7 +156,7 @@ def _month_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
     if year is None:
         ry = _MON_REL_YEAR.match(body, end)  # "in April last year", "March 3 next year"
         if ry:
-            year, end = ("rel", {"last": -1, "next": 1, "this": 0}[ry["rel"].lower()]), ry.end()
+            year, end = ("rel", _REL_OFFSET[ry["rel"].lower()]), ry.end()
     start = s
     lo = max(0, s - 30)
     if day is None:
@@ -195,6 +195,8 @@ def _month_cand(body: str, s: int, e: int) -> tuple[int, int, tuple] | None:
     return start, end, ("month", year, mon, which)
 
 
+# "last year", "this quarter", "the coming year": how many periods from the publication's
+_REL_OFFSET = {"last": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
 _MON_REL_YEAR = re.compile(r"\s+(?:of\s+)?(?P<rel>last|next|this)\s+year\b", re.IGNORECASE)
 
 
@@ -352,7 +354,7 @@ def _yearspec(m: re.Match) -> tuple[int | None | tuple | str, bool]:
     fiscal = bool(m["relfy"])
     if rel in ("same", "previous", "following", "prior"):
         return "?", fiscal
-    return ("rel", {"this": 0, "current": 0, "next": 1, "coming": 1, "last": -1}[rel]), fiscal
+    return ("rel", _REL_OFFSET[rel]), fiscal
 
 
 # --- unit words ---
@@ -378,7 +380,7 @@ def _unit_cand(body: str, s: int, e: int, word: str) -> tuple[int, int, tuple] |
         left = _SEASON_LEFT.search(body, max(0, s - 8), s)
         if not left or _YEARSPEC_RIGHT.match(body, e) and _YEARSPEC_RIGHT.match(body, e)["y"]:
             return None
-        k = {"last": -1, "this": 0, "next": 1}[left["dir"].lower()]
+        k = _REL_OFFSET[left["dir"].lower()]
         return left.start(), e, ("season", ("rel", k), low)
     plural = low.endswith("s") and low != "days"
     unit = low[:-1] if plural else low
@@ -561,7 +563,7 @@ def _rel_unit_cand(body: str, s: int, e: int, unit: str, plural: bool) -> tuple[
     if not rl:
         return None
     d = rl["dir"].lower().split()[-1]
-    k = {"last": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[d]
+    k = _REL_OFFSET[d]
     start = _strip_the(body, rl.start())
     mod = rl["mod"].lower().split()[0] if rl["mod"] else None
     if rl["fisc"]:
